@@ -1,7 +1,8 @@
 /**
- * WebGPU in Node through Dawn (npm package `webgpu`). Picks a Vulkan driver Dawn accepts when none
- * is configured: Mesa 25 lavapipe unpacked by scripts/install-system.sh (fast, has shader-f16), else
- * the SwiftShader ICD shipped in Debian's chromium package. Node-only: never import from the browser.
+ * WebGPU in Node through Dawn (npm package `webgpu`). Unless VK_ICD_FILENAMES is set, picks a Vulkan
+ * driver Dawn accepts: WEBFOLD_VULKAN_DRIVER (lavapipe | swiftshader) if given, else Mesa 25 lavapipe
+ * unpacked by scripts/install-system.sh (fast, has shader-f16), else the SwiftShader ICD shipped in
+ * Debian's chromium package (what Chromium itself uses). Node-only: never import from the browser.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,10 @@ import { type AcquireOptions, acquireDevice, type GpuContext } from './device.ts
 import { GpuError } from './errors.ts';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+export const LAVAPIPE_ICD = `${process.env.WEBFOLD_LAVAPIPE_DIR ?? '/opt/webfold/lavapipe'}/lvp_icd.json`;
+
+/** The software Vulkan drivers we know Dawn accepts, by the name WEBFOLD_VULKAN_DRIVER takes. */
+export const KNOWN_DRIVERS: Record<string, string> = { lavapipe: LAVAPIPE_ICD, swiftshader: SWIFTSHADER_ICD };
 
 export const DRIVER_HELP =
   'No WebGPU adapter in Node. Dawn needs libvulkan1 and a Vulkan driver it accepts (Debian 12 lavapipe ' +
@@ -23,9 +28,17 @@ function configureDriver(): void {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     env.XDG_RUNTIME_DIR = dir;
   }
-  if (!env.VK_ICD_FILENAMES && !env.VK_DRIVER_FILES && existsSync(SWIFTSHADER_ICD)) {
-    env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  if (env.VK_ICD_FILENAMES || env.VK_DRIVER_FILES) return;
+  const wanted = env.WEBFOLD_VULKAN_DRIVER;
+  if (wanted) {
+    const icd = KNOWN_DRIVERS[wanted];
+    if (!icd) throw new GpuError(`WEBFOLD_VULKAN_DRIVER=${wanted}: expected one of ${Object.keys(KNOWN_DRIVERS)}`);
+    if (!existsSync(icd)) throw new GpuError(`WEBFOLD_VULKAN_DRIVER=${wanted}: ${icd} is missing. ${DRIVER_HELP}`);
+    env.VK_ICD_FILENAMES = icd;
+    return;
   }
+  const icd = [LAVAPIPE_ICD, SWIFTSHADER_ICD].find((f) => existsSync(f));
+  if (icd) env.VK_ICD_FILENAMES = icd;
 }
 
 let gpuPromise: Promise<GPU> | undefined;
