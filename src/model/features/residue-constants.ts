@@ -200,7 +200,7 @@ export const restypeAtom37ToAtom14: readonly (readonly number[])[] = resnames.ma
   const names = restypeNameToAtom14Names[name];
   return atomTypes.map((a) => {
     const i = names.indexOf(a);
-    return i < 0 ? 0 : i;
+    return Math.max(i, 0);
   });
 });
 
