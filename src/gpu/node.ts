@@ -32,8 +32,10 @@ function configureDriver(): void {
   const wanted = env.WEBFOLD_VULKAN_DRIVER;
   if (wanted) {
     const icd = KNOWN_DRIVERS[wanted];
-    if (!icd) throw new GpuError(`WEBFOLD_VULKAN_DRIVER=${wanted}: expected one of ${Object.keys(KNOWN_DRIVERS)}`);
-    if (!existsSync(icd)) throw new GpuError(`WEBFOLD_VULKAN_DRIVER=${wanted}: ${icd} is missing. ${DRIVER_HELP}`);
+    if (!icd)
+      throw new GpuError(`WEBFOLD_VULKAN_DRIVER=${wanted}: expected one of ${Object.keys(KNOWN_DRIVERS)}`);
+    if (!existsSync(icd))
+      throw new GpuError(`WEBFOLD_VULKAN_DRIVER=${wanted}: ${icd} is missing. ${DRIVER_HELP}`);
     env.VK_ICD_FILENAMES = icd;
     return;
   }
