@@ -8,7 +8,8 @@
  *   count = 1e-6 + msa_mask[c,j] + Σ_{e∈c} extra_mask[e,j]
  *   cluster_profile[c,j,:] = (onehot23(msa[c,j]) + Σ_{e∈c} extra_mask·onehot23(extra[e,j])) / count
  *   cluster_deletion_mean[c,j] = (del[c,j] + Σ_{e∈c} extra_mask·extra_del[e,j]) / count
- * All masks are 1 for real rows here (padding happens afterwards).
+ * All masks are 1 for real rows here (padding happens afterwards). Counts are rounded to float32
+ * as in AF2, so the quotients are the float32 ones (sums of one-hots and integer deletions are exact).
  */
 
 export interface ClusterSummary {
@@ -71,9 +72,10 @@ export function summarizeClusters(
     }
   }
   for (let cj = 0; cj < S * numRes; cj++) {
-    const n = 1e-6 + count[cj];
-    for (let k = 0; k < 23; k++) profile[cj * 23 + k] /= n;
-    deletionMean[cj] /= n;
+    // float32 as AF2 evaluates it: (1e-6 + msa_mask) + Σ mask, then float32 division.
+    const n = Math.fround(Math.fround(Math.fround(1e-6) + 1) + (count[cj] - 1));
+    for (let k = 0; k < 23; k++) profile[cj * 23 + k] = Math.fround(profile[cj * 23 + k] / n);
+    deletionMean[cj] = Math.fround(deletionMean[cj] / n);
   }
   return { assignment, profile, deletionMean };
 }
