@@ -1,0 +1,48 @@
+/**
+ * End-to-end tests: the built app (vite preview, with the COOP/COEP headers) in Debian's headless
+ * Chromium with WebGPU on SwiftShader. Playwright never downloads a browser here: the system
+ * Chromium is used through `executablePath` (e2e/chromium.ts; override with WEBFOLD_CHROMIUM).
+ */
+import { defineConfig } from '@playwright/test';
+import { chromiumPath, WEBGPU_ARGS } from './e2e/chromium.ts';
+
+const PORT = 4173;
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.spec.ts',
+  outputDir: 'test-results',
+  // SwiftShader runs WebGPU on the CPU: kernels that take milliseconds on a GPU take seconds.
+  timeout: 240_000,
+  expect: { timeout: 30_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: Boolean(process.env.CI),
+  reporter: 'list',
+  use: {
+    baseURL: BASE_URL,
+    headless: true,
+    viewport: { width: 1200, height: 900 },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium-webgpu',
+      use: {
+        browserName: 'chromium',
+        launchOptions: { executablePath: chromiumPath(), args: WEBGPU_ARGS },
+      },
+    },
+  ],
+  webServer: {
+    command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    url: BASE_URL,
+    reuseExistingServer: !process.env.CI,
+    timeout: 300_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  },
+});

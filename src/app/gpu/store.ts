@@ -1,0 +1,117 @@
+/**
+ * GPU panel state: what the worker found (adapter, isolation) and the self-test result.
+ * The worker client is created lazily and recreated after a crash, so "Run self-test again"
+ * also recovers from a dead worker or a lost device.
+ */
+import { create } from 'zustand';
+import type { ProbeResult, SelfTestReport } from '../../worker/gpu-api.ts';
+import { createGpuClient, type GpuClient, type GpuClientEvents } from './client.ts';
+import { errorMessage } from './format.ts';
+
+export type ProbeState =
+  | { status: 'idle' }
+  | { status: 'probing' }
+  | { status: 'done'; result: ProbeResult }
+  | { status: 'failed'; error: string };
+
+export type SelfTestState =
+  | { status: 'idle' }
+  | { status: 'running'; startedAt: number; previous?: SelfTestReport }
+  | { status: 'done'; report: SelfTestReport; finishedAt: number }
+  | { status: 'failed'; error: string };
+
+export interface GpuState {
+  probe: ProbeState;
+  selfTest: SelfTestState;
+  /** Message of the last device loss, until the next successful probe. */
+  deviceLost: string | undefined;
+  /** Message of the last worker crash, until a new worker answers. */
+  workerCrash: string | undefined;
+  /** Probes the worker's device and, if there is one, runs the self-test. Runs once. */
+  start(): Promise<void>;
+  /** Runs the self-test again (re-probing first if the worker or device is gone). */
+  rerunSelfTest(): Promise<void>;
+}
+
+export type ClientFactory = (events: GpuClientEvents) => GpuClient;
+
+export function createGpuStore(makeClient: ClientFactory = createGpuClient) {
+  let client: GpuClient | undefined;
+
+  return create<GpuState>()((set, get) => {
+    const getClient = (): GpuClient => {
+      if (!client) {
+        const created = makeClient({
+          onDeviceLost: (message) => set({ deviceLost: message }),
+          onCrash: (message) => {
+            if (client === created) client = undefined;
+            set({ workerCrash: message });
+          },
+        });
+        client = created;
+      }
+      return client;
+    };
+
+    const probe = async (): Promise<ProbeResult | undefined> => {
+      set({ probe: { status: 'probing' } });
+      try {
+        const result = await getClient().probe();
+        set({
+          probe: { status: 'done', result },
+          workerCrash: undefined,
+          deviceLost: result.available ? undefined : get().deviceLost,
+        });
+        return result;
+      } catch (err) {
+        set({ probe: { status: 'failed', error: errorMessage(err) } });
+        return undefined;
+      }
+    };
+
+    const selfTest = async () => {
+      const current = get().selfTest;
+      set({
+        selfTest: {
+          status: 'running',
+          startedAt: performance.now(),
+          previous: current.status === 'done' ? current.report : undefined,
+        },
+      });
+      try {
+        const report = await getClient().selfTest();
+        set({ selfTest: { status: 'done', report, finishedAt: Date.now() } });
+      } catch (err) {
+        set({ selfTest: { status: 'failed', error: errorMessage(err) } });
+      }
+    };
+
+    return {
+      probe: { status: 'idle' },
+      selfTest: { status: 'idle' },
+      deviceLost: undefined,
+      workerCrash: undefined,
+
+      async start() {
+        if (get().probe.status !== 'idle') return;
+        const result = await probe();
+        if (result?.available) await selfTest();
+      },
+
+      async rerunSelfTest() {
+        if (get().selfTest.status === 'running' || get().probe.status === 'probing') return;
+        const { probe: state, deviceLost, workerCrash } = get();
+        const healthy =
+          state.status === 'done' && state.result.available && deviceLost === undefined && !workerCrash;
+        if (!healthy) {
+          const result = await probe();
+          if (!result?.available) return;
+        }
+        await selfTest();
+      },
+    };
+  });
+}
+
+/** The app's GPU store, backed by the real worker. */
+export const useGpuStore = createGpuStore();
