@@ -10,11 +10,11 @@ export async function fileSource(path: string): Promise<ByteSource> {
     throw new ParamsError('not-found', `${path}: cannot open (${err.code ?? err.message})`);
   });
   const { size } = await handle.stat();
-  return {
+  const src: ByteSource = {
     name: path,
     size,
     async read(offset, length) {
-      checkRange(this, offset, length);
+      checkRange(src, offset, length);
       const out = new Uint8Array(length);
       let done = 0;
       while (done < length) {
@@ -27,4 +27,5 @@ export async function fileSource(path: string): Promise<ByteSource> {
     },
     close: () => handle.close(),
   };
+  return src;
 }

@@ -87,11 +87,11 @@ export async function urlSource(url: string, init: RequestInit = {}): Promise<By
     const total = parseContentRangeTotal(probe.headers.get('content-range'));
     await probe.body?.cancel();
     if (total !== undefined) {
-      return {
+      const src: ByteSource = {
         name: url,
         size: total,
         async read(offset, length) {
-          checkRange(this, offset, length);
+          checkRange(src, offset, length);
           if (length === 0) return new Uint8Array(0);
           const res = await fetch(url, {
             ...init,
@@ -116,6 +116,7 @@ export async function urlSource(url: string, init: RequestInit = {}): Promise<By
           return bytes;
         },
       };
+      return src;
     }
   }
   if (probe.status === 206 || probe.status === 200) {
