@@ -34,17 +34,17 @@ function describeChar(c: string): string {
 /** Validate and normalise one record's raw sequence text (lines already joined). */
 function cleanSequence(raw: string, description: string, index: number): string {
   const out: string[] = [];
-  let ended = false; // saw the terminal '*'
+  let starAt = 0; // 1-based position of a '*' already seen (0: none)
   for (const c of raw) {
     if (c === ' ' || c === '\t' || c === '\r' || c === '\n') continue;
     const pos = out.length + 1;
-    if (ended) {
+    if (starAt) {
       throw new FeatureInputError(
-        `FASTA ${recordName(description, index)}: '*' at position ${pos - 1} is only allowed at the end of the sequence`,
+        `FASTA ${recordName(description, index)}: '*' at position ${starAt} is only allowed at the end of the sequence`,
       );
     }
     if (c === '*') {
-      ended = true;
+      starAt = pos;
       continue;
     }
     const up = c.toUpperCase();
