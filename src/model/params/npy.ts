@@ -148,7 +148,9 @@ export function parseNpy(bytes: Uint8Array, name = '<npy>'): NdArray {
   if (offset % info.bytes === 0) {
     data = info.make(bytes.buffer as ArrayBuffer, offset, n);
   } else {
-    const copy = bytes.slice(h.dataOffset, h.dataOffset + h.dataBytes);
+    // Not bytes.slice(): on a Node Buffer that is a view, not a copy.
+    const copy = new Uint8Array(h.dataBytes);
+    copy.set(bytes.subarray(h.dataOffset, h.dataOffset + h.dataBytes));
     data = info.make(copy.buffer, 0, n);
   }
   return { dtype: h.dtype, shape: h.shape, data };
