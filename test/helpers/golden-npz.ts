@@ -13,3 +13,10 @@ export function loadNpz(path: string): Record<string, NdArray> {
   }
   return out;
 }
+
+/** The elements of any NdArray as plain numbers (bigint → number). */
+export function values(a: NdArray): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < a.data.length; i++) out.push(Number(a.data[i]));
+  return out;
+}

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadNpz } from '../../../test/helpers/golden-npz.ts';
+import { loadNpz, values } from '../../../test/helpers/golden-npz.ts';
 import { run } from './features.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'webfold-features-'));
@@ -20,7 +20,7 @@ describe('webfold features', () => {
       expect(f[k].shape, k).toEqual(g[k].shape);
       expect(f[k].dtype, k).toBe(g[k].dtype);
     }
-    expect(Array.from(f.extra_cluster_assignment.data)).toEqual(Array.from(g.extra_cluster_assignment.data));
+    expect(values(f.extra_cluster_assignment)).toEqual(values(g.extra_cluster_assignment));
   });
 
   it('takes a FASTA query with --a3m, and a FASTA alone (single sequence)', async () => {
