@@ -60,6 +60,16 @@ export async function loadGoldenModule(name: string): Promise<GoldenModule> {
   return { entry, params, inputs, outputs, path: entry.param_prefixes[0] };
 }
 
+/** A whole golden .npz (e.g. `params.npz`, `inputs.npz`, `outputs.npz`) by file name. */
+export async function loadGoldenNpz(file: string): Promise<Record<string, NdArray>> {
+  const source = await fileSource(`${GOLDEN_DIR}/${file}`);
+  try {
+    return await readNpz(source);
+  } finally {
+    await source.close?.();
+  }
+}
+
 export interface ErrorReport {
   maxAbsErr: number;
   maxAbsRef: number;
