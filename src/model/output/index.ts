@@ -1,0 +1,5 @@
+export * from './mmcif-writer.ts';
+export * from './pae-json.ts';
+export * from './pdb-writer.ts';
+export * from './scores-json.ts';
+export * from './types.ts';
