@@ -49,7 +49,7 @@ function errorOf(f: () => unknown): ParamsError {
 /** The golden README table (and the real column) as config fields. */
 function expectTable(
   c: AF2Config,
-  t: { c: number[]; evo: number[]; extra: number[]; tpl: number[]; sm: number[] },
+  t: Record<'c' | 'evo' | 'extra' | 'tpl' | 'sm', (number | boolean)[]>,
 ): void {
   expect([c.c_m, c.c_z, c.c_s, c.c_e, c.c_t]).toEqual(t.c);
   const e = c.evoformer;
