@@ -3,7 +3,6 @@
  * adapter and a passing kernel self-test, and the page is cross-origin isolated.
  */
 import { expect, type Page, test } from '@playwright/test';
-import { BASE_ARGS, chromiumPath } from './chromium.ts';
 
 /** Console errors and uncaught exceptions of the page and its workers. */
 function collectErrors(page: Page): string[] {
@@ -56,6 +55,9 @@ test('shows the worker adapter and a passing kernel self-test, cross-origin isol
 
   await page.screenshot({ path: testInfo.outputPath('gpu-panel.png'), fullPage: true });
   await page.screenshot({ path: 'test-results/gpu-panel.png', fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: 'test-results/gpu-panel-dark.png', fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // The button runs it again on the same worker and device.
   await selfTest.getByTestId('selftest-rerun').click();
@@ -82,22 +84,4 @@ test('the page and the worker script are served with COOP/COEP', async ({ page, 
   expect(workerHeaders['cross-origin-opener-policy']).toBe('same-origin');
   expect(workerHeaders['cross-origin-embedder-policy']).toBe('require-corp');
   expect(await worker.evaluate(() => self.crossOriginIsolated)).toBe(true);
-});
-
-test.describe('without WebGPU', () => {
-  // Same browser, without --enable-unsafe-webgpu: requestAdapter() returns null.
-  test.use({ launchOptions: { executablePath: chromiumPath(), args: BASE_ARGS } });
-
-  test('explains that WebGPU is unavailable and how to enable it', async ({ page }) => {
-    const pageErrors: string[] = [];
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto('/');
-    const panel = page.getByTestId('gpu-panel');
-    await expect(panel.getByTestId('gpu-status')).toHaveAttribute('data-state', 'bad', { timeout: 60_000 });
-    const unavailable = panel.getByTestId('webgpu-unavailable');
-    await expect(unavailable).toBeVisible();
-    await expect(unavailable).toContainText('enable-unsafe-webgpu');
-    await expect(panel.getByTestId('selftest')).toHaveCount(0);
-    expect(pageErrors).toEqual([]);
-  });
 });

@@ -30,7 +30,7 @@ export function GpuPanel() {
   return (
     <section className="panel" aria-labelledby="gpu-heading" data-testid="gpu-panel">
       <h2 id="gpu-heading">GPU</h2>
-      <StatusLine state={{ probe, workerCrash }} />
+      <StatusLine state={{ probe, workerCrash, deviceLost }} />
       {workerCrash && <WorkerCrashAlert message={workerCrash} />}
       {deviceLost && <DeviceLostAlert message={deviceLost} />}
       {probe.status === 'failed' && !workerCrash && (

@@ -1,7 +1,11 @@
 import type { GpuState } from './store.ts';
 
-function statusOf(state: Pick<GpuState, 'probe' | 'workerCrash'>): { text: string; tone: string } {
+type Shown = Pick<GpuState, 'probe' | 'workerCrash' | 'deviceLost'>;
+
+function statusOf(state: Shown): { text: string; tone: string } {
   const { probe } = state;
+  if (state.workerCrash) return { text: 'The GPU worker stopped.', tone: 'bad' };
+  if (state.deviceLost) return { text: 'The GPU device was lost.', tone: 'bad' };
   if (probe.status === 'idle' || probe.status === 'probing') {
     return { text: 'Starting the GPU worker and looking for a WebGPU adapter…', tone: 'pending' };
   }
@@ -13,7 +17,7 @@ function statusOf(state: Pick<GpuState, 'probe' | 'workerCrash'>): { text: strin
 }
 
 /** The one-line status of the GPU, announced to screen readers as it changes. */
-export function StatusLine({ state }: { state: Pick<GpuState, 'probe' | 'workerCrash'> }) {
+export function StatusLine({ state }: { state: Shown }) {
   const { text, tone } = statusOf(state);
   return (
     <p
