@@ -108,3 +108,36 @@ export function buildTemplateFeatures(templates: TemplateInput[], numRes: number
     raw_template_aatype_onehot_hhblits: onehot,
   };
 }
+
+/**
+ * A template from a read chain and an alignment: `mapping[i]` is the chain residue aligned to
+ * query position i, or null/-1 where none is (those positions get '-', zero atoms, mask 0).
+ */
+export function templateFromChain(
+  chain: { sequence: string; atomPositions: Float32Array; atomMask: Float32Array },
+  mapping: readonly (number | null)[],
+  sumProbs?: number,
+): TemplateInput {
+  const N = mapping.length;
+  const atomPositions = new Float32Array(N * atomTypeNum * 3);
+  const atomMask = new Float32Array(N * atomTypeNum);
+  let sequence = '';
+  mapping.forEach((j, i) => {
+    if (j === null || j < 0) {
+      sequence += '-';
+      return;
+    }
+    if (j >= chain.sequence.length) {
+      throw new FeatureInputError(
+        `template alignment: query position ${i + 1} maps to residue ${j + 1} but the chain has ${chain.sequence.length}`,
+      );
+    }
+    sequence += chain.sequence[j];
+    atomPositions.set(
+      chain.atomPositions.subarray(j * atomTypeNum * 3, (j + 1) * atomTypeNum * 3),
+      i * atomTypeNum * 3,
+    );
+    atomMask.set(chain.atomMask.subarray(j * atomTypeNum, (j + 1) * atomTypeNum), i * atomTypeNum);
+  });
+  return { sequence, atomPositions, atomMask, sumProbs };
+}
