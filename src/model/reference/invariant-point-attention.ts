@@ -149,16 +149,20 @@ export function invariantPointAttention(
   const f = features.data;
   const oGlobal = new Float64Array(3);
   const oLocal = new Float64Array(3);
+  const pairAcc = new Float64Array(cZ);
+  const scalarAcc = new Float64Array(Cv);
   for (let i = 0; i < n; i++) {
     const base = i * cOut;
     for (let h = 0; h < H; h++) {
       const row = (h * n + i) * n;
-      // scalar: o_i^h = Σ_j a_ij^h v_j^h
-      for (let c = 0; c < Cv; c++) {
-        let acc = 0;
-        for (let j = 0; j < n; j++) acc += attn[row + j] * kv.data[(j * H + h) * (C + Cv) + C + c];
-        f[base + h * Cv + c] = acc;
+      // scalar: o_i^h = Σ_j a_ij^h v_j^h   (j outer so both reads are contiguous)
+      scalarAcc.fill(0);
+      for (let j = 0; j < n; j++) {
+        const a = attn[row + j];
+        const vo = (j * H + h) * (C + Cv) + C;
+        for (let c = 0; c < Cv; c++) scalarAcc[c] += a * kv.data[vo + c];
       }
+      f.set(scalarAcc, base + h * Cv);
       // points: T_i⁻¹ ∘ Σ_j a_ij^h (T_j ∘ v_j^hp), and their norms
       for (let p = 0; p < Pv; p++) {
         oGlobal.fill(0);
@@ -179,12 +183,13 @@ export function invariantPointAttention(
         );
       }
       // pair: õ_i^h = Σ_j a_ij^h z_ij
-      const pairBase = base + widths[0] + 4 * H * Pv + h * cZ;
-      for (let c = 0; c < cZ; c++) {
-        let acc = 0;
-        for (let j = 0; j < n; j++) acc += attn[row + j] * z.data[(i * n + j) * cZ + c];
-        f[pairBase + c] = acc;
+      pairAcc.fill(0);
+      for (let j = 0; j < n; j++) {
+        const a = attn[row + j];
+        const zo = (i * n + j) * cZ;
+        for (let c = 0; c < cZ; c++) pairAcc[c] += a * z.data[zo + c];
       }
+      f.set(pairAcc, base + widths[0] + 4 * H * Pv + h * cZ);
     }
   }
   // line 11: output projection → [N_res, c_s]
