@@ -35,9 +35,9 @@ describe('f16', () => {
     expect(Number.isNaN(halfBitsToFloat(floatToHalfBits(Number.NaN)))).toBe(true);
     const xs = new Float32Array([0.1, -3.75, 1234.5, 1e-5]);
     const back = fromHalf(toHalf(xs));
-    xs.forEach((x, i) =>
-      expect(Math.abs(back[i] - x)).toBeLessThanOrEqual(Math.abs(x) * 2 ** -11 + 2 ** -24),
-    );
+    for (let i = 0; i < xs.length; i++) {
+      expect(Math.abs(back[i] - xs[i])).toBeLessThanOrEqual(Math.abs(xs[i]) * 2 ** -11 + 2 ** -24);
+    }
   });
 });
 
