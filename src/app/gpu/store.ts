@@ -23,9 +23,9 @@ export type SelfTestState =
 export interface GpuState {
   probe: ProbeState;
   selfTest: SelfTestState;
-  /** Message of the last device loss, until the next successful probe. */
+  /** Message of the last device loss, until the user asks for a new device. */
   deviceLost: string | undefined;
-  /** Message of the last worker crash, until a new worker answers. */
+  /** Message of the last worker crash, until the user asks for a new worker. */
   workerCrash: string | undefined;
   /** Probes the worker's device and, if there is one, runs the self-test. Runs once. */
   start(): Promise<void>;
@@ -57,11 +57,7 @@ export function createGpuStore(makeClient: ClientFactory = createGpuClient) {
       set({ probe: { status: 'probing' } });
       try {
         const result = await getClient().probe();
-        set({
-          probe: { status: 'done', result },
-          workerCrash: undefined,
-          deviceLost: result.available ? undefined : get().deviceLost,
-        });
+        set({ probe: { status: 'done', result } });
         return result;
       } catch (err) {
         set({ probe: { status: 'failed', error: errorMessage(err) } });
@@ -104,6 +100,8 @@ export function createGpuStore(makeClient: ClientFactory = createGpuClient) {
         const healthy =
           state.status === 'done' && state.result.available && deviceLost === undefined && !workerCrash;
         if (!healthy) {
+          // A new probe acquires a new device (and a new worker after a crash); the old alerts go.
+          set({ deviceLost: undefined, workerCrash: undefined });
           const result = await probe();
           if (!result?.available) return;
         }
