@@ -8,5 +8,7 @@ export const EVOFORMER = `${AF2_ROOT}/evoformer`;
 export const EVOFORMER_ITERATION = `${EVOFORMER}/evoformer_iteration`;
 /** Extra-MSA stack blocks (Algorithm 18), stacked [n_blocks, ...]. */
 export const EXTRA_MSA_STACK = `${EVOFORMER}/extra_msa_stack`;
+/** Template pair stack blocks (Algorithm 16), stacked [n_blocks, ...]. */
+export const TEMPLATE_PAIR_STACK = `${EVOFORMER}/template_embedding/single_template_embedding/template_pair_stack/__layer_stack_no_state`;
 /** Template pointwise attention (Algorithm 17), not stacked. */
 export const TEMPLATE_POINTWISE_ATTENTION = `${EVOFORMER}/template_embedding/attention`;
