@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectParams, resolveNpz } from './load.ts';
 import { readNpz } from './npz.ts';
 import { encodeNpz } from './npz-write.ts';
 import { bufferSource } from './source.ts';
-import { listTar, tarModelSource } from './tar.ts';
+import { listTar, tarModelNames, tarModelSource } from './tar.ts';
 
 type Style = 'ustar' | 'gnu-long' | 'pax';
 
@@ -128,4 +131,36 @@ describe('tar', () => {
       /bad\.tar: corrupt tar header at byte 0/,
     );
   });
+});
+
+describe('tar written by Python tarfile', () => {
+  const hasPython = (() => {
+    try {
+      execFileSync('python3', ['-c', 'import tarfile'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  for (const format of ['GNU_FORMAT', 'PAX_FORMAT', 'USTAR_FORMAT']) {
+    it.runIf(hasPython)(`reads ${format}`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'webfold-tar-'));
+      writeFileSync(join(dir, 'params_model_1_ptm.npz'), golden);
+      const deep = format === 'USTAR_FORMAT' ? 'd' : 'd'.repeat(120);
+      execFileSync('python3', [
+        '-c',
+        `import tarfile, sys
+with tarfile.open(sys.argv[1], 'w', format=tarfile.${format}) as t:
+    t.add(sys.argv[2], arcname='${deep}/params_model_1_ptm.npz')
+    t.add(sys.argv[2], arcname='params_model_2.npz')`,
+        join(dir, 'a.tar'),
+        join(dir, 'params_model_1_ptm.npz'),
+      ]);
+      const src = bufferSource(readFileSync(join(dir, 'a.tar')), 'a.tar');
+      expect(tarModelNames(await listTar(src))).toEqual(['model_1_ptm', 'model_2']);
+      const { config } = await inspectParams(src, { model: 'model_1_ptm' });
+      expect(config.parameterCount).toBe(157338);
+    });
+  }
 });
