@@ -14,7 +14,7 @@ export default defineConfig({
   testMatch: '**/*.spec.ts',
   outputDir: 'test-results',
   // SwiftShader runs WebGPU on the CPU: kernels that take milliseconds on a GPU take seconds.
-  timeout: 240_000,
+  timeout: 420_000,
   expect: { timeout: 30_000 },
   fullyParallel: false,
   workers: 1,
