@@ -12,8 +12,10 @@ import { asF32, type Params, type Tensor } from './ops.ts';
 import {
   distogramHead,
   experimentallyResolvedHead,
+  hasPredictedAlignedErrorHead,
   maskedMsaHead,
   predictedAlignedErrorHead,
+  runOutputHeads,
 } from './output-heads.ts';
 import { predictedLddtHead } from './predicted-lddt-head.ts';
 
@@ -70,5 +72,54 @@ describe('heads → confidence metrics, end to end from the golden representatio
     expect(errPlddt).toBeLessThanOrEqual(1e-2);
     expect(errPae).toBeLessThanOrEqual(1e-3);
     expect(errPtm).toBeLessThanOrEqual(1e-4);
+  });
+});
+
+describe('runOutputHeads: all heads and metrics at once', () => {
+  it('matches every golden head output and metric', () => {
+    const p = params as Params;
+    expect(hasPredictedAlignedErrorHead(p)).toBe(true);
+    const h = runOutputHeads(
+      {
+        msa: out('msa'),
+        pair: out('pair'),
+        single: out('single'),
+        structureModuleSingle: out('structure_module_single'),
+      },
+      p,
+    );
+    for (const [got, key] of [
+      [h.lddtLogits, 'lddt_logits'],
+      [h.distogramLogits, 'distogram_logits'],
+      [h.maskedMsaLogits, 'masked_msa_logits'],
+      [h.experimentallyResolvedLogits, 'experimentally_resolved_logits'],
+    ] as const) {
+      expect(compare(got, out(key)).rel, key).toBeLessThanOrEqual(REL_TOL);
+    }
+    expect(compare({ ...out('plddt'), data: h.plddt }, out('plddt')).maxAbsErr).toBeLessThanOrEqual(1e-2);
+    if (!h.tmLogits || !h.pae || h.ptm === undefined) throw new Error('pTM head outputs missing');
+    expect(compare(h.tmLogits, out('tm_logits')).rel).toBeLessThanOrEqual(REL_TOL);
+    expect(
+      compare(h.pae.predictedAlignedError, out('predicted_aligned_error')).maxAbsErr,
+    ).toBeLessThanOrEqual(1e-3);
+    expect(Math.abs(h.ptm - out('ptm_score').data[0])).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('without the pTM head, PAE and pTM are absent', () => {
+    const p = Object.fromEntries(
+      Object.entries(params).filter(([k]) => !k.includes('predicted_aligned_error_head')),
+    ) as Params;
+    const h = runOutputHeads(
+      {
+        msa: out('msa'),
+        pair: out('pair'),
+        single: out('single'),
+        structureModuleSingle: out('structure_module_single'),
+      },
+      p,
+    );
+    expect(h.tmLogits).toBeUndefined();
+    expect(h.ptm).toBeUndefined();
+    expect(h.plddt.length).toBe(out('plddt').data.length);
   });
 });

@@ -5,8 +5,16 @@
  *   masked-MSA head                      section 1.9.9   m [N_seq, N_res, c_m] → [N_seq, N_res, 23]
  *   experimentally-resolved head         section 1.9.10  s [N_res, c_s] → [N_res, 37]
  * The pLDDT head (Algorithm 29) is in `predicted-lddt-head.ts`. Bin counts come from the weights.
+ * `runOutputHeads` runs all of them and derives pLDDT, PAE and pTM (`confidence/`).
  */
+import {
+  computePlddt,
+  computePredictedAlignedError,
+  type PredictedAlignedError,
+  predictedTmScore,
+} from '../confidence/index.ts';
 import { linearByKey, type Params, type Tensor, tensor } from './ops.ts';
+import { predictedLddtHead } from './predicted-lddt-head.ts';
 import {
   DISTOGRAM_HEAD,
   EXPERIMENTALLY_RESOLVED_HEAD,
@@ -57,4 +65,56 @@ export function experimentallyResolvedHead(
   path = EXPERIMENTALLY_RESOLVED_HEAD,
 ): Tensor {
   return linearByKey(s, params, `${path}/logits`); // [N_res, 37]
+}
+
+/** What the heads read (AF2 `representations`), all from the last recycling iteration. */
+export interface HeadInputs {
+  /** [N_seq, N_res, c_m] Evoformer MSA representation, cluster rows only (no template rows) */
+  msa: Tensor;
+  /** [N_res, N_res, c_z] Evoformer pair representation */
+  pair: Tensor;
+  /** [N_res, c_s] Evoformer single representation (after `single_activations`) */
+  single: Tensor;
+  /** [N_res, c_s] structure module's final s */
+  structureModuleSingle: Tensor;
+}
+
+export interface HeadOutputs {
+  /** [N_res, n_lddt_bins] */
+  lddtLogits: Tensor;
+  /** [N_res] 0–100 */
+  plddt: Float32Array;
+  /** [N_res, N_res, n_dist_bins] */
+  distogramLogits: Tensor;
+  /** [N_seq, N_res, 23] */
+  maskedMsaLogits: Tensor;
+  /** [N_res, 37] */
+  experimentallyResolvedLogits: Tensor;
+  /** only when the parameters have the PAE/pTM head (`*_ptm` models) */
+  tmLogits?: Tensor;
+  pae?: PredictedAlignedError;
+  ptm?: number;
+}
+
+/** True when the parameters include the predicted-aligned-error (pTM) head. */
+export function hasPredictedAlignedErrorHead(params: Params, path = PREDICTED_ALIGNED_ERROR_HEAD): boolean {
+  return `${path}/logits//weights` in params;
+}
+
+/** Every head of the model plus the confidence metrics derived from them. */
+export function runOutputHeads(inputs: HeadInputs, params: Params): HeadOutputs {
+  const lddtLogits = predictedLddtHead(inputs.structureModuleSingle, params);
+  const out: HeadOutputs = {
+    lddtLogits,
+    plddt: computePlddt(lddtLogits),
+    distogramLogits: distogramHead(inputs.pair, params),
+    maskedMsaLogits: maskedMsaHead(inputs.msa, params),
+    experimentallyResolvedLogits: experimentallyResolvedHead(inputs.single, params),
+  };
+  if (hasPredictedAlignedErrorHead(params)) {
+    out.tmLogits = predictedAlignedErrorHead(inputs.pair, params);
+    out.pae = computePredictedAlignedError(out.tmLogits);
+    out.ptm = predictedTmScore(out.tmLogits);
+  }
+  return out;
 }
