@@ -12,7 +12,7 @@
  *   non-centre rows, before the crop, unpadded — as AF2), atom14/atom37 maps and masks,
  *   raw_msa_hhblits_order [N_seq,N] i32, raw_deletion_matrix_int [N_seq,N] i32.
  * S and E are exact output sizes: missing rows are zero-padded with mask 0 (AF2
- * `make_fixed_size`).
+ * `make_fixed_size`). Supplement 1.2.9 and Table 1 list these inputs.
  */
 import { float32, int32, type NdArray } from '../ndarray.ts';
 import { makeAtom14Masks } from './atom-masks.ts';

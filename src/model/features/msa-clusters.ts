@@ -36,21 +36,58 @@ export function summarizeClusters(
 ): ClusterSummary {
   const S = msa.length / numRes;
   const E = extra.length / numRes;
+  // Agreement by buckets: for column j and token t, the cluster rows holding t at j, so each
+  // extra row visits only the clusters it agrees with. Where one token fills more than half of a
+  // column's bucket (typically the query residue), the extra row instead visits the clusters that
+  // do NOT hold it and subtracts 1: that shifts every cluster's score by the same constant, which
+  // changes neither the argmax nor its tie-breaking.
+  // bucketStart[j * 21 + t] .. bucketStart[j * 21 + t + 1] indexes bucketRows;
+  // dominant[j] = token with > S/2 clusters (or -1), whose complement list is otherRows[j].
+  const bucketStart = new Int32Array(numRes * 21 + 1);
+  for (let c = 0; c < S; c++) {
+    for (let j = 0; j < numRes; j++) {
+      const t = msa[c * numRes + j];
+      if (t <= 20) bucketStart[j * 21 + t + 1]++;
+    }
+  }
+  const dominant = new Int32Array(numRes).fill(-1);
+  for (let j = 0; j < numRes; j++) {
+    for (let t = 0; t <= 20; t++) if (2 * bucketStart[j * 21 + t + 1] > S) dominant[j] = t;
+  }
+  for (let b = 0; b < numRes * 21; b++) bucketStart[b + 1] += bucketStart[b];
+  const bucketRows = new Int32Array(bucketStart[numRes * 21]);
+  const fill = bucketStart.slice(0, numRes * 21);
+  const otherStart = new Int32Array(numRes + 1);
+  for (let j = 0; j < numRes; j++) {
+    const d = dominant[j];
+    const size = d < 0 ? 0 : S - (bucketStart[j * 21 + d + 1] - bucketStart[j * 21 + d]);
+    otherStart[j + 1] = otherStart[j] + size;
+  }
+  const otherRows = new Int32Array(otherStart[numRes]);
+  const otherFill = otherStart.slice(0, numRes);
+  for (let c = 0; c < S; c++) {
+    for (let j = 0; j < numRes; j++) {
+      const t = msa[c * numRes + j];
+      if (t <= 20) bucketRows[fill[j * 21 + t]++] = c;
+      if (dominant[j] >= 0 && t !== dominant[j]) otherRows[otherFill[j]++] = c;
+    }
+  }
   const assignment = new Int32Array(E);
+  const agree = new Int32Array(S);
   for (let e = 0; e < E; e++) {
-    let best = -1;
-    let bestC = 0;
-    for (let c = 0; c < S; c++) {
-      let agree = 0;
-      for (let j = 0; j < numRes; j++) {
-        const t = extra[e * numRes + j];
-        if (t <= 20 && t === msa[c * numRes + j]) agree++;
-      }
-      if (agree > best) {
-        best = agree;
-        bestC = c;
+    agree.fill(0);
+    for (let j = 0; j < numRes; j++) {
+      const t = extra[e * numRes + j];
+      if (t > 20) continue; // gap and mask carry no weight
+      if (t === dominant[j]) {
+        for (let q = otherStart[j]; q < otherStart[j + 1]; q++) agree[otherRows[q]]--;
+      } else {
+        const b = j * 21 + t;
+        for (let q = bucketStart[b]; q < bucketStart[b + 1]; q++) agree[bucketRows[q]]++;
       }
     }
+    let bestC = 0;
+    for (let c = 1; c < S; c++) if (agree[c] > agree[bestC]) bestC = c; // ties → lowest c
     assignment[e] = bestC;
   }
 

@@ -1,6 +1,6 @@
 /**
  * MSA sampling for one recycling iteration (AF2 `sample_msa`, `make_masked_msa`,
- * `crop_extra_msa`; supplement 1.2.6–1.2.7).
+ * `crop_extra_msa`; supplement 1.2.7).
  *
  * - `af2`: row 0 (the query) stays first, rows 1.. are shuffled, the first S become the cluster
  *   centres and the rest the extra MSA; BERT-style masking replaces 15% of cluster-MSA cells with
