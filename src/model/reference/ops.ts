@@ -119,21 +119,46 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor, nContract = 1): Tensor 
   const rows = x.data.length / cIn;
   const y = tensor([...x.shape.slice(0, x.shape.length - nContract), ...outDims]);
   const xd = x.data;
-  const wd = w.data;
   const yd = y.data;
-  const acc = new Float64Array(cOut);
-  for (let r = 0; r < rows; r++) {
-    if (b) for (let o = 0; o < cOut; o++) acc[o] = b.data[o];
-    else acc.fill(0);
-    const xo = r * cIn;
-    for (let k = 0; k < cIn; k++) {
-      const xk = xd[xo + k];
-      if (xk === 0) continue;
-      const wo = k * cOut;
-      for (let o = 0; o < cOut; o++) acc[o] += xk * wd[wo + o];
+  const bd = b?.data;
+  // [c_out, c_in] transposed weights, so every output is a contiguous dot product
+  const wt = new Float32Array(cIn * cOut);
+  for (let k = 0; k < cIn; k++) for (let o = 0; o < cOut; o++) wt[o * cIn + k] = w.data[k * cOut + o];
+  // Four input rows per pass share each weight load; sums are JS numbers (f64).
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const x0 = r * cIn;
+    const x1 = x0 + cIn;
+    const x2 = x1 + cIn;
+    const x3 = x2 + cIn;
+    for (let o = 0; o < cOut; o++) {
+      const wo = o * cIn;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = 0; k < cIn; k++) {
+        const wv = wt[wo + k];
+        s0 += xd[x0 + k] * wv;
+        s1 += xd[x1 + k] * wv;
+        s2 += xd[x2 + k] * wv;
+        s3 += xd[x3 + k] * wv;
+      }
+      const bias = bd ? bd[o] : 0;
+      yd[r * cOut + o] = s0 + bias;
+      yd[(r + 1) * cOut + o] = s1 + bias;
+      yd[(r + 2) * cOut + o] = s2 + bias;
+      yd[(r + 3) * cOut + o] = s3 + bias;
     }
-    const yo = r * cOut;
-    for (let o = 0; o < cOut; o++) yd[yo + o] = acc[o];
+  }
+  for (; r < rows; r++) {
+    const x0 = r * cIn;
+    for (let o = 0; o < cOut; o++) {
+      const wo = o * cIn;
+      let s = 0;
+      for (let k = 0; k < cIn; k++) s += xd[x0 + k] * wt[wo + k];
+      yd[r * cOut + o] = s + (bd ? bd[o] : 0);
+    }
   }
   return y;
 }

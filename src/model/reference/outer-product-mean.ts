@@ -7,7 +7,16 @@
  * Returns the residual update to z.
  */
 import { EVOFORMER_ITERATION } from './af2-paths.ts';
-import { asF32, layerNormByKey, linearByKey, type Params, param, type Tensor, tensor } from './ops.ts';
+import {
+  asF32,
+  layerNormByKey,
+  linear,
+  linearByKey,
+  type Params,
+  param,
+  type Tensor,
+  tensor,
+} from './ops.ts';
 
 export const OUTER_PRODUCT_MEAN = `${EVOFORMER_ITERATION}/outer_product_mean`;
 export const OUTER_PRODUCT_MEAN_EPS = 1e-3;
@@ -25,7 +34,7 @@ export function outerProductMean(
 ): Tensor {
   const mask = asF32(msaMask).data;
   const w = param(params, path, 'output_w'); // [C, C, c_z]
-  const bias = param(params, path, 'output_b').data; // [c_z]
+  const bias = param(params, path, 'output_b'); // [c_z]
   const [nSeq, nRes] = m.shape;
   const [C, C2, cz] = w.shape;
   // [N_seq, N_res, c_m]  (line 1)
@@ -37,48 +46,45 @@ export function outerProductMean(
     for (let c = 0; c < C; c++) a.data[si * C + c] *= mask[si];
     for (let e = 0; e < C2; e++) b.data[si * C2 + e] *= mask[si];
   }
-  // [N_res, C, N_seq] left and [N_res, N_seq, C] right, so the sum over s runs contiguously
+  // [N_res, C, N_seq] left and right, so each sum over s runs contiguously
   const aT = new Float32Array(nRes * C * nSeq);
-  const bT = new Float32Array(nRes * nSeq * C2);
+  const bT = new Float32Array(nRes * C2 * nSeq);
   for (let s = 0; s < nSeq; s++) {
     for (let i = 0; i < nRes; i++) {
       for (let c = 0; c < C; c++) aT[(i * C + c) * nSeq + s] = a.data[(s * nRes + i) * C + c];
-      for (let e = 0; e < C2; e++) bT[(i * nSeq + s) * C2 + e] = b.data[(s * nRes + i) * C2 + e];
+      for (let e = 0; e < C2; e++) bT[(i * C2 + e) * nSeq + s] = b.data[(s * nRes + i) * C2 + e];
     }
   }
 
-  // [N_res, N_res, c_z]
+  // [C·C, c_z] output weights with the (c, e) pair flattened, left channel first
+  const wFlat = tensor([C * C2, cz], w.data);
+  // [N_res, N_res, c_z], one row i at a time so the outer products take N_res·C·C floats
   const out = tensor([nRes, nRes, cz]);
-  const outer = new Float64Array(C * C2); // [C, C] for one (i, j), f64
-  const acc = new Float64Array(cz);
-  const wd = w.data;
+  const outer = tensor([nRes, C * C2]); // [N_res (j), C·C] for the current i
   for (let i = 0; i < nRes; i++) {
+    // [N_res, C, C] outer_ij = Σ_s a_si ⊗ b_sj  (line 3)
+    outer.data.fill(0);
     for (let j = 0; j < nRes; j++) {
-      // [C, C] outer_ij = Σ_s a_si ⊗ b_sj  (line 3)
-      outer.fill(0);
+      const oj = j * C * C2;
       for (let c = 0; c < C; c++) {
         const ao = (i * C + c) * nSeq;
-        for (let s = 0; s < nSeq; s++) {
-          const av = aT[ao + s];
-          if (av === 0) continue;
-          const bo = (j * nSeq + s) * C2;
-          const oo = c * C2;
-          for (let e = 0; e < C2; e++) outer[oo + e] += av * bT[bo + e];
+        const oo = oj + c * C2;
+        for (let e = 0; e < C2; e++) {
+          let sum = 0;
+          for (let s = 0; s < nSeq; s++) sum += aT[ao + s] * bT[(j * C2 + e) * nSeq + s];
+          outer.data[oo + e] = sum;
         }
       }
-      // [c_z] = outer_ij · output_w + output_b  (line 4)
-      for (let f = 0; f < cz; f++) acc[f] = bias[f];
-      for (let ce = 0; ce < C * C2; ce++) {
-        const ov = outer[ce];
-        const wo = ce * cz;
-        for (let f = 0; f < cz; f++) acc[f] += ov * wd[wo + f];
-      }
-      // Σ_s mask_si mask_sj + eps  (line 3, the mean)
+    }
+    // [N_res, c_z] = outer_i · output_w + output_b  (line 4)
+    const row = linear(outer, wFlat, bias);
+    // ÷ (eps + Σ_s mask_si mask_sj)  (line 3, the mean)
+    for (let j = 0; j < nRes; j++) {
       let norm = 0;
       for (let s = 0; s < nSeq; s++) norm += mask[s * nRes + i] * mask[s * nRes + j];
       const inv = 1 / (OUTER_PRODUCT_MEAN_EPS + norm);
       const oo = (i * nRes + j) * cz;
-      for (let f = 0; f < cz; f++) out.data[oo + f] = acc[f] * inv;
+      for (let f = 0; f < cz; f++) out.data[oo + f] = row.data[j * cz + f] * inv;
     }
   }
   return out;
