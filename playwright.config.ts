@@ -12,7 +12,9 @@ const BASE_URL = `http://127.0.0.1:${PORT}`;
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
-  outputDir: 'test-results',
+  // A folder of its own: Playwright empties outputDir at start, and `npm test` keeps other
+  // reports (vitest.json, e2e.json) in test-results/.
+  outputDir: 'test-results/e2e',
   // SwiftShader runs WebGPU on the CPU: kernels that take milliseconds on a GPU take seconds.
   timeout: 420_000,
   expect: { timeout: 30_000 },

@@ -54,9 +54,9 @@ test('shows the worker adapter and a passing kernel self-test, cross-origin isol
   await expect(selfTest.locator('[data-testid="selftest-check"][data-passed="false"]')).toHaveCount(0);
 
   await page.screenshot({ path: testInfo.outputPath('gpu-panel.png'), fullPage: true });
-  await page.screenshot({ path: 'test-results/gpu-panel.png', fullPage: true });
+  await page.screenshot({ path: `${testInfo.project.outputDir}/gpu-panel.png`, fullPage: true });
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: 'test-results/gpu-panel-dark.png', fullPage: true });
+  await page.screenshot({ path: `${testInfo.project.outputDir}/gpu-panel-dark.png`, fullPage: true });
   await page.emulateMedia({ colorScheme: 'light' });
 
   // The button runs it again on the same worker and device.

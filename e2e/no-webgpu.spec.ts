@@ -20,6 +20,6 @@ test('explains that WebGPU is unavailable and how to enable it', async ({ page }
   await expect(panel.getByTestId('selftest')).toHaveCount(0);
   await expect(panel.getByTestId('coi-page')).toHaveAttribute('data-value', 'true');
   await page.screenshot({ path: testInfo.outputPath('no-webgpu.png'), fullPage: true });
-  await page.screenshot({ path: 'test-results/no-webgpu.png', fullPage: true });
+  await page.screenshot({ path: `${testInfo.project.outputDir}/no-webgpu.png`, fullPage: true });
   expect(pageErrors).toEqual([]);
 });
