@@ -25,7 +25,8 @@ export function rawFeaturesFromInputs(inputs: FeatureInputs): RawFeatures {
     const records = parseFasta(inputs.fasta);
     if (records.length > 1) {
       throw new FeatureInputError(
-        `FASTA has ${records.length} records; monomer features need exactly one sequence`,
+        `FASTA has ${records.length} records; monomer features need exactly one sequence` +
+          ' (for an alignment, use an .a3m file or --a3m)',
       );
     }
     query = records[0].sequence;
