@@ -8,7 +8,7 @@ import type { PipelineCache } from '../../gpu/kernel.ts';
 import { Recorder } from '../../gpu/launch.ts';
 import { type Comparison, compare, seededArray } from './check.ts';
 import { type LayerNormDims, layerNormRef, resolveLayerNormDims } from './layernorm.ref.ts';
-import { recordLayerNorm } from './layernorm.ts';
+import { type LayerNormConfig, recordLayerNorm } from './layernorm.ts';
 import {
   type Epilogue,
   epilogueReadsE,
@@ -82,6 +82,7 @@ export async function layerNormCase(
   dims: LayerNormDims,
   seed = 1,
   rel = 1e-5,
+  cfg?: LayerNormConfig,
 ): Promise<CaseResult> {
   const t0 = now();
   const { ctx, cache, pool } = env;
@@ -98,7 +99,7 @@ export async function layerNormCase(
   };
   try {
     const rec = new Recorder(ctx, cache, label);
-    await recordLayerNorm(rec, d, bufs);
+    await recordLayerNorm(rec, d, bufs, cfg);
     rec.submit();
     const got = await readFloat32(ctx.device, bufs.y, d.rows * d.C);
     const ref = layerNormRef(d, x, scale, offset);
