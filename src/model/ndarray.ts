@@ -2,7 +2,16 @@
  * A dense n-dimensional array as numpy stores it: row-major (C order, last axis fastest).
  * The common currency of params, features and golden vectors; carries no behaviour.
  */
-export type DType = 'float32' | 'float16' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'bool';
+export type DType =
+  | 'float32'
+  | 'float16'
+  | 'float64'
+  | 'int8'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'uint8'
+  | 'bool';
 
 export type TypedArray =
   | Float32Array

@@ -14,6 +14,5 @@ export { defaultCounts, type FeatureInputs, rawFeaturesFromInputs } from './inpu
 export { type MsaSampling, sampleMsa } from './msa-sampling.ts';
 export { Prng } from './prng.ts';
 export { makeRawFeatures, type RawFeatures } from './raw-features.ts';
-export { type ChainStructure, readMmcifChain, readPdbChain } from './structure-reader.ts';
 export { buildTemplateFeatures, type TemplateInput, templateFromChain } from './template-features.ts';
 export { atom37ToTorsionAngles, type TorsionAngles } from './torsion-angles.ts';

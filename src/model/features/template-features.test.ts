@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadNpz, values } from '../../../test/helpers/golden-npz.ts';
+import { examplePrediction } from '../output/example-structure.ts';
+import { toPdb } from '../output/index.ts';
+import { readPdbChain } from '../structure/index.ts';
 import { idToHhblitsAa } from './residue-constants.ts';
-import { buildTemplateFeatures, type TemplateInput } from './template-features.ts';
+import { buildTemplateFeatures, type TemplateInput, templateFromChain } from './template-features.ts';
 
 const golden = loadNpz('test/fixtures/golden/inputs_templates.npz');
 
@@ -67,5 +70,29 @@ describe('template features vs golden inputs_templates.npz', () => {
       /template 2: invalid residue '1' at position 1/,
     );
     expect(() => buildTemplateFeatures([{ ...t, atomMask: [] }], numRes)).toThrow(/template 1: atom mask/);
+  });
+});
+
+describe('templateFromChain', () => {
+  it('places an aligned chain read from a PDB file on the query positions', () => {
+    const chain = readPdbChain(toPdb(examplePrediction('MKGW', 5)));
+    // Query of 5 residues; positions 1..3 align to chain residues 0, 2, 3; 0 and 4 are unaligned.
+    const tpl = templateFromChain(chain, [null, 0, 2, 3, -1], 0.5);
+    expect(tpl.sequence).toBe('-MGW-');
+    expect(tpl.sumProbs).toBe(0.5);
+    const ca = 1;
+    for (const [i, j] of [
+      [1, 0],
+      [2, 2],
+      [3, 3],
+    ]) {
+      expect(tpl.atomMask[i * 37 + ca]).toBe(1);
+      expect(tpl.atomPositions[(i * 37 + ca) * 3]).toBe(chain.positions[(j * 37 + ca) * 3]);
+    }
+    expect(Array.from(tpl.atomMask).slice(0, 37).every((m) => m === 0)).toBe(true);
+    expect(Array.from(tpl.atomMask).slice(4 * 37).every((m) => m === 0)).toBe(true);
+    expect(() => templateFromChain(chain, [7])).toThrow(
+      /query position 1 maps to residue 8 but the chain has 4/,
+    );
   });
 });

@@ -10,6 +10,7 @@
  *   raw_template_aatype_onehot_hhblits [T,N,22].
  */
 import { float32, int32 } from '../ndarray.ts';
+import type { ChainAtoms } from '../structure/types.ts';
 import type { FeatureDict } from './build-features.ts';
 import { FeatureInputError } from './errors.ts';
 import {
@@ -114,7 +115,7 @@ export function buildTemplateFeatures(templates: TemplateInput[], numRes: number
  * query position i, or null/-1 where none is (those positions get '-', zero atoms, mask 0).
  */
 export function templateFromChain(
-  chain: { sequence: string; atomPositions: Float32Array; atomMask: Float32Array },
+  chain: Pick<ChainAtoms, 'sequence' | 'positions' | 'atomMask'>,
   mapping: readonly (number | null)[],
   sumProbs?: number,
 ): TemplateInput {
@@ -134,7 +135,7 @@ export function templateFromChain(
     }
     sequence += chain.sequence[j];
     atomPositions.set(
-      chain.atomPositions.subarray(j * atomTypeNum * 3, (j + 1) * atomTypeNum * 3),
+      chain.positions.subarray(j * atomTypeNum * 3, (j + 1) * atomTypeNum * 3),
       i * atomTypeNum * 3,
     );
     atomMask.set(chain.atomMask.subarray(j * atomTypeNum, (j + 1) * atomTypeNum), i * atomTypeNum);
