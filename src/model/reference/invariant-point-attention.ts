@@ -83,6 +83,15 @@ function globalPoints(
   return out;
 }
 
+/**
+ * Line 3's pair bias b_ij^h = Linear(z_ij) [N_res, N_res, H]. It depends only on z and the
+ * shared weights, so the structure module computes it once for all its layers (the values are
+ * those AF2 recomputes in every layer).
+ */
+export function ipaPairBias(z: Tensor, params: Params, path = INVARIANT_POINT_ATTENTION): Tensor {
+  return linearByKey(z, params, `${path}/attention_2d`);
+}
+
 export function invariantPointAttention(
   s: Tensor,
   z: Tensor,
@@ -90,6 +99,7 @@ export function invariantPointAttention(
   frames: Rigids,
   params: Params,
   path = INVARIANT_POINT_ATTENTION,
+  pairBias?: Tensor,
 ): Tensor {
   const [n, cS] = s.shape;
   const cZ = z.shape[2];
@@ -107,7 +117,8 @@ export function invariantPointAttention(
   const kPoints = globalPoints(kvLocal, frames, H, Pq + Pv, 0, Pq); // [N_res, H, P_q, 3]
   const vPoints = globalPoints(kvLocal, frames, H, Pq + Pv, Pq, Pv); // [N_res, H, P_v, 3]
   // line 3: pair bias b [N_res, N_res, H]
-  const b = linearByKey(z, params, `${path}/attention_2d`);
+  const b = pairBias ?? ipaPairBias(z, params, path);
+  if (b.data.length !== n * n * H) throw new Error(`IPA: pair bias [${b.shape}], want [${n}, ${n}, ${H}]`);
 
   // lines 4–7: logits with w_L = sqrt(1/3), w_C = sqrt(2 / (9 P_q)), γ^h = softplus(·)
   const wL = Math.sqrt(1 / 3);

@@ -34,7 +34,7 @@ import { rigidsToTensor4x4 } from '../geometry/rigid.ts';
 import { NUM_RIGID_GROUPS } from '../geometry/rigid-group-tables.ts';
 import { angleResnet } from './angle-resnet.ts';
 import { backboneUpdate } from './backbone-update.ts';
-import { invariantPointAttention } from './invariant-point-attention.ts';
+import { invariantPointAttention, ipaPairBias } from './invariant-point-attention.ts';
 import { add, layerNormByKey, linearByKey, type Params, type Tensor, tensor } from './ops.ts';
 import { structureModuleTransition } from './structure-module-transition.ts';
 import {
@@ -116,12 +116,14 @@ export function structureModule(
   const z = layerNormByKey(pair, params, `${STRUCTURE_MODULE}/pair_layer_norm`); // [N_res, N_res, c_z]  line 2
   let s = linearByKey(sInitial, params, `${STRUCTURE_MODULE}/initial_projection`); // [N_res, c_s]  line 3
   let T = identityQuatAffines(n); // line 4
+  // IPA's pair bias (Algorithm 22 line 3) is the same in every layer: [N_res, N_res, H]
+  const pairBias = ipaPairBias(z, params, INVARIANT_POINT_ATTENTION);
   const layers: StructureModuleLayer[] = [];
   let last: StructureModuleLayer | null = null;
 
   for (let l = 0; l < numLayers; l++) {
     // lines 6–7: [N_res, c_s]
-    s = add(s, invariantPointAttention(s, z, mask, T, params, INVARIANT_POINT_ATTENTION));
+    s = add(s, invariantPointAttention(s, z, mask, T, params, INVARIANT_POINT_ATTENTION, pairBias));
     s = layerNormByKey(s, params, `${FOLD_ITERATION}/attention_layer_norm`);
     // lines 8–9: [N_res, c_s]
     s = structureModuleTransition(s, params, FOLD_ITERATION);
