@@ -7,7 +7,7 @@
  *   trans [count, 3]
  * f64 storage keeps composition chains (backbone → chi1 → … → chi4) free of avoidable rounding;
  * convert at the boundary with `rigidsToTensor4x4` / `rigidsFromTensor4x4`.
- * The index-based helpers read both operands before writing, so `out` may alias an input.
+ * The index-based helpers finish reading their operands before writing, so `out` may alias an input.
  */
 import { type Buf, quatToRot } from './quaternion.ts';
 
@@ -60,39 +60,40 @@ export function rigidsFromQuaternions(quat: Buf, trans: Buf, count: number, tran
   return r;
 }
 
+/** Scratch for the index helpers (single-threaded JS: no reentrancy), so `out` may alias an input. */
+const scratchRot = new Float64Array(9);
+const scratchTrans = new Float64Array(3);
+
 /** out[k] = a[i] ∘ b[j]: rotation R_a R_b, translation R_a t_b + t_a (apply b first). */
 export function composeAt(a: Rigids, i: number, b: Rigids, j: number, out: Rigids, k: number): void {
   const ra = a.rot;
   const rb = b.rot;
   const ai = i * 9;
   const bj = j * 9;
-  const rot = new Array<number>(9);
   for (let r = 0; r < 3; r++) {
-    for (let c = 0; c < 3; c++) {
-      rot[r * 3 + c] =
-        ra[ai + r * 3] * rb[bj + c] +
-        ra[ai + r * 3 + 1] * rb[bj + 3 + c] +
-        ra[ai + r * 3 + 2] * rb[bj + 6 + c];
-    }
+    const a0 = ra[ai + r * 3];
+    const a1 = ra[ai + r * 3 + 1];
+    const a2 = ra[ai + r * 3 + 2];
+    for (let c = 0; c < 3; c++)
+      scratchRot[r * 3 + c] = a0 * rb[bj + c] + a1 * rb[bj + 3 + c] + a2 * rb[bj + 6 + c];
+    scratchTrans[r] =
+      a0 * b.trans[j * 3] + a1 * b.trans[j * 3 + 1] + a2 * b.trans[j * 3 + 2] + a.trans[i * 3 + r];
   }
-  const tb0 = b.trans[j * 3];
-  const tb1 = b.trans[j * 3 + 1];
-  const tb2 = b.trans[j * 3 + 2];
-  const t = [0, 1, 2].map(
-    (r) => ra[ai + r * 3] * tb0 + ra[ai + r * 3 + 1] * tb1 + ra[ai + r * 3 + 2] * tb2 + a.trans[i * 3 + r],
-  );
-  for (let e = 0; e < 9; e++) out.rot[k * 9 + e] = rot[e];
-  for (let r = 0; r < 3; r++) out.trans[k * 3 + r] = t[r];
+  out.rot.set(scratchRot, k * 9);
+  out.trans.set(scratchTrans, k * 3);
 }
 
 /** out[k] = a[i]⁻¹: rotation Rᵀ, translation −Rᵀ t. */
 export function invertAt(a: Rigids, i: number, out: Rigids, k: number): void {
-  const R = Array.from(a.rot.subarray(i * 9, i * 9 + 9));
-  const t = Array.from(a.trans.subarray(i * 3, i * 3 + 3));
+  const R = a.rot;
+  const o = i * 9;
+  const [t0, t1, t2] = [a.trans[i * 3], a.trans[i * 3 + 1], a.trans[i * 3 + 2]];
   for (let r = 0; r < 3; r++) {
-    for (let c = 0; c < 3; c++) out.rot[k * 9 + r * 3 + c] = R[c * 3 + r];
-    out.trans[k * 3 + r] = -(R[r] * t[0] + R[3 + r] * t[1] + R[6 + r] * t[2]);
+    for (let c = 0; c < 3; c++) scratchRot[r * 3 + c] = R[o + c * 3 + r];
+    scratchTrans[r] = -(R[o + r] * t0 + R[o + 3 + r] * t1 + R[o + 6 + r] * t2);
   }
+  out.rot.set(scratchRot, k * 9);
+  out.trans.set(scratchTrans, k * 3);
 }
 
 /** out[oo..oo+3) = T_i ∘ p = R_i p + t_i, with p = p[po..po+3). */
