@@ -14,8 +14,9 @@
  * [H, C + C_v] (keys first); output_projection's input is
  * concat(scalar [H·C_v], x, y, z [H·P_v each], |o| [H·P_v], pair [H·c_z]).
  *
- * DISCREPANCY: masked pairs get −1e5·(1 − m_i m_j) as in AF2's IPA (not −1e9 as elsewhere);
- * the pair-logit weight is AF2's sqrt(1/3) and |o| uses AF2's sqrt(1e-8 + |o|²).
+ * DISCREPANCY (all following AF2's code, which the weights were trained with): the projections
+ * have biases (the supplement writes LinearNoBias); masked pairs get −1e5·(1 − m_i m_j) (the
+ * supplement has no mask; elsewhere masks use −1e9); |o| is sqrt(1e-8 + |o|²).
  */
 import type { Rigids } from '../geometry/rigid.ts';
 import { applyAt, invertApplyAt } from '../geometry/rigid.ts';
@@ -84,7 +85,7 @@ function globalPoints(
 }
 
 /**
- * Line 3's pair bias b_ij^h = Linear(z_ij) [N_res, N_res, H]. It depends only on z and the
+ * Line 4's pair bias b_ij^h = Linear(z_ij) [N_res, N_res, H]. It depends only on z and the
  * shared weights, so the structure module computes it once for all its layers (the values are
  * those AF2 recomputes in every layer).
  */
@@ -111,16 +112,18 @@ export function invariantPointAttention(
   // line 1: scalar queries, keys, values   q [N_res, H, C], kv [N_res, H, C + C_v]
   const q = linearByKey(s, params, `${path}/q_scalar`);
   const kv = linearByKey(s, params, `${path}/kv_scalar`);
-  // line 2: query points, key/value points, in the global frame: T_i ∘ point
+  // lines 2–3: query, key and value points, moved to the global frame: T_i ∘ point
   const qPoints = globalPoints(linearByKey(s, params, `${path}/q_point_local`), frames, H, Pq, 0, Pq); // [N_res, H, P_q, 3]
   const kvLocal = linearByKey(s, params, `${path}/kv_point_local`); // [N_res, 3·H·(P_q+P_v)]
   const kPoints = globalPoints(kvLocal, frames, H, Pq + Pv, 0, Pq); // [N_res, H, P_q, 3]
   const vPoints = globalPoints(kvLocal, frames, H, Pq + Pv, Pq, Pv); // [N_res, H, P_v, 3]
-  // line 3: pair bias b [N_res, N_res, H]
+  // line 4: pair bias b [N_res, N_res, H]
   const b = pairBias ?? ipaPairBias(z, params, path);
   if (b.data.length !== n * n * H) throw new Error(`IPA: pair bias [${b.shape}], want [${n}, ${n}, ${H}]`);
 
-  // lines 4–7: logits with w_L = sqrt(1/3), w_C = sqrt(2 / (9 P_q)), γ^h = softplus(·)
+  // lines 5–7: a_ij^h = softmax_j(w_L (q·k/√C + b − γ^h w_C/2 Σ_p |q_p − k_p|²)) with
+  // w_L = sqrt(1/3), w_C = sqrt(2 / (9 P_q)), γ^h = softplus(trainable_point_weights);
+  // AF2 folds w_L into each term: scalar sqrt(1/(3C)), point sqrt(1/(3 · 9P_q/2)) · γ^h, pair sqrt(1/3)
   const wL = Math.sqrt(1 / 3);
   const scalarW = Math.sqrt(1 / (3 * C));
   const tpw = param(params, path, 'trainable_point_weights').data;
