@@ -1,7 +1,7 @@
 /**
  * Backbone frames as (unit quaternion, translation) pairs, AF2's `QuatAffine`: the state the
- * structure module iterates on (supplement Algorithm 20, line 1 `T_i = (I, 0)`, and
- * Algorithm 23 "Backbone update", lines 1–3 via `pre_compose`).
+ * structure module iterates on (supplement Algorithm 20, line 4 `T_i = (I, 0)`, and
+ * Algorithm 23 "Backbone update" composed onto T_i via `pre_compose`).
  *
  * Layout (count = N_res):
  *   quat  [count, 4]     (w, x, y, z), kept normalised
@@ -46,7 +46,7 @@ export function quatAffinesFrom(quat: Buf, trans: Buf, count: number, normalize 
 }
 
 /**
- * Algorithm 23 lines 2–3 in AF2's form (`QuatAffine.pre_compose`): the update
+ * Algorithm 23 lines 2–4 plus the composition of Algorithm 20 line 10, in AF2's form (`QuatAffine.pre_compose`): the update
  * [count, 6] = (b, c, d, t_x, t_y, t_z) is applied before the current frame:
  *   q_new = normalise(q + q ⊗ (0, b, c, d))     (= q ⊗ (1, b, c, d), normalised)
  *   t_new = t + R(q) (t_x, t_y, t_z)

@@ -1,5 +1,5 @@
 /**
- * Algorithm 23 "Backbone update", lines 1–3 (AF2 `affine_update` + `QuatAffine.pre_compose`).
+ * Algorithm 23 "Backbone update", lines 1–4, and its use in Algorithm 20 line 10 (AF2 `affine_update` + `QuatAffine.pre_compose`).
  *
  *   s [N_res, c_s] → (b, c, d, t) = Linear(s) [N_res, 6]
  *   T_i ← T_i ∘ (R(normalise(1, b, c, d)), t)
@@ -28,6 +28,6 @@ export function backboneUpdate(
   if (update.shape[update.shape.length - 1] !== 6) {
     throw new Error(`backbone update: ${path}//weights gives ${update.shape.at(-1)} outputs, want 6`);
   }
-  // lines 2–3: quaternion update and composition
+  // lines 2–4 and Algorithm 20 line 10: quaternion update, composition T ← T ∘ (R, t)
   return { update, frames: preCompose(frames, update.data) };
 }
