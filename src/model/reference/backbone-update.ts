@@ -1,5 +1,6 @@
 /**
- * Algorithm 23 "Backbone update", lines 1–4, and its use in Algorithm 20 line 10 (AF2 `affine_update` + `QuatAffine.pre_compose`).
+ * Algorithm 23 "Backbone update", lines 1–4, and its use in Algorithm 20 line 10
+ * (AF2 `affine_update` + `QuatAffine.pre_compose`).
  *
  *   s [N_res, c_s] → (b, c, d, t) = Linear(s) [N_res, 6]
  *   T_i ← T_i ∘ (R(normalise(1, b, c, d)), t)
