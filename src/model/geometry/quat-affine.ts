@@ -47,7 +47,8 @@ export function quatAffinesFrom(quat: Buf, trans: Buf, count: number, normalize 
 
 /**
  * Algorithm 23 lines 2–4 plus the composition of Algorithm 20 line 10, in AF2's form
- * (`QuatAffine.pre_compose`): the update [count, 6] = (b, c, d, t_x, t_y, t_z) is applied before the current frame:
+ * (`QuatAffine.pre_compose`): the update [count, 6] = (b, c, d, t_x, t_y, t_z) is applied
+ * before the current frame:
  *   q_new = normalise(q + q ⊗ (0, b, c, d))     (= q ⊗ (1, b, c, d), normalised)
  *   t_new = t + R(q) (t_x, t_y, t_z)
  * DISCREPANCY: the supplement composes with the rotation of the normalised (1, b, c, d); AF2
