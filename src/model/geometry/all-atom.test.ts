@@ -2,10 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { NdArray } from '../ndarray.ts';
 import { readNpz } from '../params/npz.ts';
 import { fileSource } from '../params/source-node.ts';
+import { GOLDEN_DIR } from '../reference/golden-test-support.ts';
 import { computeAllAtomCoordinates } from './all-atom.ts';
 import { rigidsFromRotTrans } from './rigid.ts';
-
-const GOLDEN = process.env.WEBFOLD_GOLDEN_DIR ?? 'test/fixtures/golden';
 
 function maxAbsDiff(got: ArrayLike<number>, want: ArrayLike<number>): number {
   expect(got.length).toBe(want.length);
@@ -20,7 +19,7 @@ function maxAbs(a: ArrayLike<number>): number {
 }
 
 const g: Record<string, NdArray> = await readNpz(
-  await fileSource(`${GOLDEN}/modules/all_atom_from_torsions.npz`),
+  await fileSource(`${GOLDEN_DIR}/modules/all_atom_from_torsions.npz`),
 );
 const aatype = Int32Array.from(g.in_aatype.data as Int32Array);
 const n = aatype.length;
