@@ -55,16 +55,19 @@ export function compareArrays(
   }
   let maxAbsError = 0;
   let maxAbsRef = 0;
+  let sawNaN = false;
   for (let r = 0; r < rows; r++) {
     if (mask && num(mask, r) === 0) continue;
     for (let i = r * inner; i < (r + 1) * inner; i++) {
       const w = num(want, i);
       const e = Math.abs(num(got, i) - w);
-      if (!(e <= maxAbsError)) maxAbsError = e; // NaN sticks
+      if (Number.isNaN(e)) sawNaN = true;
+      else if (e > maxAbsError) maxAbsError = e;
       const a = Math.abs(w);
       if (a > maxAbsRef) maxAbsRef = a;
     }
   }
+  if (sawNaN) maxAbsError = Number.NaN;
   const scale = tol.kind === 'rel' ? maxAbsRef : 1;
   const tolerance = tol.value * scale;
   const row: CheckRow = { section, name, maxAbsError, scale, tolerance, passed: maxAbsError <= tolerance };
