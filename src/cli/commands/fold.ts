@@ -49,9 +49,8 @@ export interface ProgressReporter {
 }
 
 function progressLine(p: ForwardProgress, label?: string): string {
-  const parts = [`${label ? `${label}: ` : ''}recycle ${p.recycle}/${p.numRecycles}`, p.stage];
-  if (p.blocks !== undefined && p.block !== undefined)
-    parts.push(`block ${Math.min(p.block + 1, p.blocks)}/${p.blocks}`);
+  const parts = [`${label ? `${label}: ` : ''}iteration ${p.recycle + 1}/${p.numRecycles + 1}`, p.stage];
+  if (p.blocks !== undefined && p.block !== undefined) parts.push(`block ${p.block}/${p.blocks}`);
   return parts.join(' · ');
 }
 

@@ -2,6 +2,7 @@
  * Backends the golden check can qualify, by name. 'cpu' is the plain-TypeScript reference
  * (src/model/reference); 'webgpu' plugs in here once src/engine implements `GoldenBackend`.
  */
+import { referenceForward } from '../reference/model.ts';
 import { runReferenceModule } from './reference-modules.ts';
 import type { GoldenBackend } from './types.ts';
 
@@ -17,9 +18,7 @@ export class BackendUnavailableError extends Error {
 
 export const cpuBackend: GoldenBackend = {
   name: 'cpu',
-  async forward() {
-    throw new Error('the CPU reference forward pass (src/model/reference/model.ts) is not available yet');
-  },
+  forward: (features, params, opts) => referenceForward(features, params, opts),
   async module(c) {
     return runReferenceModule(c);
   },

@@ -100,6 +100,28 @@ describe('golden check: features and modules on the CPU reference', () => {
   });
 });
 
+describe('golden check: full model on the CPU reference', () => {
+  it('every stage of every recycle and every final output passes, with and without templates', async () => {
+    const result = await runGoldenCheck(loadGoldenDir(GOLDEN), {
+      backend: cpuBackend,
+      templates: true,
+      only: ['model'],
+    });
+    console.log(`${formatTable(result)}\n${formatSummary(result)}`);
+    expect(failing(result.rows)).toEqual([]);
+    const names = new Set(result.rows.map((r) => r.name));
+    for (const n of [
+      'r0/input_msa_act',
+      'r2/final_atom_positions',
+      'plddt',
+      'ptm_score',
+      'templates:r1/template_single_embedding',
+    ]) {
+      expect(names.has(n), n).toBe(true);
+    }
+  });
+});
+
 describe('golden check: model section machinery (replaying golden outputs)', () => {
   /** A fake backend that emits the golden stages and returns the golden finals, with edits. */
   function replay(opts: { skip?: string; perturb?: string; nan?: string }): GoldenBackend {
