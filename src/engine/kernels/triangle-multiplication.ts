@@ -1,0 +1,339 @@
+/**
+ * Algorithm 11 (TriangleMultiplicationOutgoing) and Algorithm 12 (TriangleMultiplicationIncoming)
+ * on the GPU: one kernel family (shaders/triangle_multiplication.wgsl) with the orientation as an
+ * override constant. Reference: src/model/reference/triangle-multiplication.ts.
+ *
+ *   project   (lines 1–2)  z [N, N, c_z] → x = LayerNorm(z) [N, N, c_z],
+ *                          left, right [c, N, N] channel-major, gated and masked
+ *   contract  (line 3)     left, right → t [c, rows, N] for a window of output rows
+ *   finish    (line 4)     z[i, j] += sigmoid(Linear(x)) ⊙ Linear(LayerNorm(t))  (same window)
+ *
+ * Three dispatches per module when the window is all N rows; 1 + 2·⌈N / rows⌉ otherwise.
+ */
+
+import triangleWgsl from '../../../shaders/triangle_multiplication.wgsl?raw';
+import type { KernelDescriptor } from '../../gpu/kernel.ts';
+import type { Recorder } from '../../gpu/launch.ts';
+import { LN_EPS, type Params, param } from '../../model/reference/ops.ts';
+import type { TriangleMultiplicationOrientation } from '../../model/reference/triangle-multiplication.ts';
+
+export type { TriangleMultiplicationOrientation } from '../../model/reference/triangle-multiplication.ts';
+
+export type TriangleStage = 'project' | 'contract' | 'finish';
+
+/** Value of the WGSL `ORIENTATION` override. */
+export const ORIENTATION_CODE: Record<TriangleMultiplicationOrientation, number> = {
+  outgoing: 0,
+  incoming: 1,
+};
+
+/** WG_X × WG_Y invocations, each a 4 × 4 register tile; K in steps of tileK. */
+export interface TriangleTile {
+  wgX: number;
+  wgY: number;
+  tileK: number;
+}
+
+export const DEFAULT_TRIANGLE_TILE: TriangleTile = { wgX: 16, wgY: 16, tileK: 16 };
+
+/** Element offsets of each parameter inside the packed weight buffer. */
+export interface TriangleWeightLayout {
+  /** c_z: pair channels. */
+  cz: number;
+  /** c: projection channels (AF2: 128; the golden set: 16). */
+  c: number;
+  lnScale: number;
+  lnOffset: number;
+  /** [c_z, c, 4]: left_projection, left_gate, right_projection, right_gate (fastest). */
+  proj: number;
+  /** [c, 4] */
+  projBias: number;
+  centerScale: number;
+  centerOffset: number;
+  /** [c, c_z] */
+  outW: number;
+  outB: number;
+  /** [c_z, c_z] */
+  gateW: number;
+  gateB: number;
+  /** Elements in the packed buffer. */
+  length: number;
+}
+
+export interface PackedTriangleWeights {
+  layout: TriangleWeightLayout;
+  data: Float32Array;
+}
+
+const QUANTITIES = ['left_projection', 'left_gate', 'right_projection', 'right_gate'] as const;
+
+/**
+ * Packs one triangle multiplication's AF2 parameters (under `path`) into a single buffer so the
+ * kernels need few bindings. Channel counts come from the weight shapes.
+ */
+export function packTriangleMultiplicationWeights(params: Params, path: string): PackedTriangleWeights {
+  const lnScale = param(params, `${path}/layer_norm_input`, 'scale');
+  const lnOffset = param(params, `${path}/layer_norm_input`, 'offset');
+  const cz = lnScale.data.length;
+  const proj = QUANTITIES.map((q) => param(params, `${path}/${q}`, 'weights'));
+  const projB = QUANTITIES.map((q) => param(params, `${path}/${q}`, 'bias'));
+  const c = proj[0].shape[1];
+  for (const [n, w] of proj.entries()) {
+    if (w.shape.length !== 2 || w.shape[0] !== cz || w.shape[1] !== c) {
+      throw new Error(`${path}/${QUANTITIES[n]}//weights: shape [${w.shape}], expected [${cz}, ${c}]`);
+    }
+  }
+  const centerScale = param(params, `${path}/center_layer_norm`, 'scale');
+  const centerOffset = param(params, `${path}/center_layer_norm`, 'offset');
+  const outW = param(params, `${path}/output_projection`, 'weights');
+  const outB = param(params, `${path}/output_projection`, 'bias');
+  const gateW = param(params, `${path}/gating_linear`, 'weights');
+  const gateB = param(params, `${path}/gating_linear`, 'bias');
+  if (outW.shape[0] !== c || outW.shape[1] !== cz) {
+    throw new Error(`${path}/output_projection//weights: shape [${outW.shape}], expected [${c}, ${cz}]`);
+  }
+  if (gateW.shape[0] !== cz || gateW.shape[1] !== cz) {
+    throw new Error(`${path}/gating_linear//weights: shape [${gateW.shape}], expected [${cz}, ${cz}]`);
+  }
+
+  let at = 0;
+  const take = (n: number) => {
+    const o = at;
+    at += n;
+    return o;
+  };
+  const layout: TriangleWeightLayout = {
+    cz,
+    c,
+    lnScale: take(cz),
+    lnOffset: take(cz),
+    proj: take(cz * c * 4),
+    projBias: take(c * 4),
+    centerScale: take(c),
+    centerOffset: take(c),
+    outW: take(c * cz),
+    outB: take(cz),
+    gateW: take(cz * cz),
+    gateB: take(cz),
+    length: 0,
+  };
+  layout.length = at;
+  const data = new Float32Array(at);
+  data.set(lnScale.data, layout.lnScale);
+  data.set(lnOffset.data, layout.lnOffset);
+  for (let k = 0; k < cz; k++) {
+    for (let ch = 0; ch < c; ch++) {
+      for (let q = 0; q < 4; q++) data[layout.proj + (k * c + ch) * 4 + q] = proj[q].data[k * c + ch];
+    }
+  }
+  for (let ch = 0; ch < c; ch++) {
+    for (let q = 0; q < 4; q++) data[layout.projBias + ch * 4 + q] = projB[q].data[ch];
+  }
+  data.set(centerScale.data, layout.centerScale);
+  data.set(centerOffset.data, layout.centerOffset);
+  data.set(outW.data, layout.outW);
+  data.set(outB.data, layout.outB);
+  data.set(gateW.data, layout.gateW);
+  data.set(gateB.data, layout.gateB);
+  return { layout, data };
+}
+
+/** Runtime sizes of one dispatch: the row window and where the weights are. */
+export interface TriangleDims {
+  N: number;
+  /** First row of the window (z rows for project, output rows i for contract / finish). */
+  r0: number;
+  /** Rows in the window. */
+  rows: number;
+  layout: TriangleWeightLayout;
+  /** project: also write x = LayerNorm(z) for the window's rows. */
+  writeX?: boolean;
+  eps?: number;
+}
+
+function packParams(d: TriangleDims): Uint32Array {
+  const L = d.layout;
+  const u = new Uint32Array(20);
+  u.set([d.N, d.r0, d.rows, L.cz, 0, L.c, L.c, d.writeX === false ? 0 : 1]);
+  new Float32Array(u.buffer)[8] = d.eps ?? LN_EPS;
+  u.set(
+    [
+      L.lnScale,
+      L.lnOffset,
+      L.proj,
+      L.projBias,
+      L.centerScale,
+      L.centerOffset,
+      L.outW,
+      L.outB,
+      L.gateW,
+      L.gateB,
+    ],
+    9,
+  );
+  return u;
+}
+
+function checkWindow(d: TriangleDims): void {
+  const ok = (v: number) => Number.isInteger(v) && v >= 0;
+  if (!ok(d.N) || !ok(d.r0) || !ok(d.rows) || d.r0 + d.rows > d.N) {
+    throw new RangeError(
+      `triangle multiplication: window rows ${d.r0}…${d.r0 + d.rows - 1} outside N=${d.N}`,
+    );
+  }
+  const L = d.layout;
+  if (Math.max(d.N * d.N * Math.max(L.c, L.cz), L.length) > 0xffffffff) {
+    throw new RangeError(`triangle multiplication: N=${d.N} overflows u32 indices`);
+  }
+}
+
+const BINDINGS: Record<TriangleStage, KernelDescriptor<TriangleDims>['bindings']> = {
+  project: [
+    { name: 'params', kind: 'uniform' },
+    { name: 'z', kind: 'read-only-storage' },
+    { name: 'mask', kind: 'read-only-storage' },
+    { name: 'weights', kind: 'read-only-storage' },
+    { name: 'x', kind: 'storage' },
+    { name: 'left', kind: 'storage' },
+    { name: 'right', kind: 'storage' },
+  ],
+  contract: [
+    { name: 'params', kind: 'uniform' },
+    { name: 'left', kind: 'read-only-storage' },
+    { name: 'right', kind: 'read-only-storage' },
+    { name: 't', kind: 'storage' },
+  ],
+  finish: [
+    { name: 'params', kind: 'uniform' },
+    { name: 't', kind: 'read-only-storage' },
+    { name: 'x', kind: 'read-only-storage' },
+    { name: 'weights', kind: 'read-only-storage' },
+    { name: 'z', kind: 'storage' },
+  ],
+};
+
+/** One stage of the family. The orientation only changes `contract`'s operand reads. */
+export function triangleMultiplicationKernel(
+  stage: TriangleStage,
+  orientation: TriangleMultiplicationOrientation = 'outgoing',
+  tile: TriangleTile = DEFAULT_TRIANGLE_TILE,
+): KernelDescriptor<TriangleDims> {
+  const { wgX, wgY, tileK } = tile;
+  // The LayerNorm statistics split WG_X·WG_Y invocations evenly over 4·WG_X (project) or
+  // 4·WG_Y (finish) pairs.
+  if (wgY % 4 !== 0 || wgX % 4 !== 0 || tileK < 1) {
+    throw new RangeError(
+      `triangle multiplication: tile ${JSON.stringify(tile)} needs WG_X, WG_Y multiples of 4`,
+    );
+  }
+  const workgroups = (d: TriangleDims): [number, number, number] => {
+    checkWindow(d);
+    const L = d.layout;
+    switch (stage) {
+      case 'project':
+        return [Math.ceil((d.rows * d.N) / (4 * wgX)), Math.ceil(L.c / wgY), 1];
+      case 'contract':
+        return [Math.ceil(d.N / (4 * wgX)), Math.ceil(d.rows / (4 * wgY)), d.rows > 0 ? L.c : 0];
+      case 'finish':
+        return [Math.ceil(L.cz / (4 * wgX)), Math.ceil((d.rows * d.N) / (4 * wgY)), 1];
+    }
+  };
+  return {
+    name: 'triangle_multiplication',
+    source: triangleWgsl,
+    entryPoint: stage,
+    // ORIENTATION only matters to `contract`; the other stages share one pipeline.
+    constants: {
+      WG_X: wgX,
+      WG_Y: wgY,
+      TILE_K: tileK,
+      ORIENTATION: stage === 'contract' ? ORIENTATION_CODE[orientation] : 0,
+    },
+    bindings: BINDINGS[stage],
+    workgroups,
+    uniforms: packParams,
+  };
+}
+
+/** Device buffers of one module application. */
+export interface TriangleMultiplicationBuffers {
+  /** [N, N, c_z], updated in place (z += update). */
+  z: GPUBuffer;
+  /** [N, N] pair mask. */
+  mask: GPUBuffer;
+  /** Packed weights (packTriangleMultiplicationWeights). */
+  weights: GPUBuffer;
+  /** Scratch [N, N, c_z]: LayerNorm(z). */
+  x: GPUBuffer;
+  /** Scratch [c, N, N] each. */
+  left: GPUBuffer;
+  right: GPUBuffer;
+  /** Scratch [c, rows, N] for the largest window. */
+  t: GPUBuffer;
+}
+
+/** Bytes of each scratch buffer for N residues and a row window of `rows`. */
+export function triangleScratchBytes(
+  N: number,
+  layout: TriangleWeightLayout,
+  rows = N,
+): { x: number; left: number; right: number; t: number } {
+  return {
+    x: 4 * N * N * layout.cz,
+    left: 4 * layout.c * N * N,
+    right: 4 * layout.c * N * N,
+    t: 4 * layout.c * Math.min(rows, N) * N,
+  };
+}
+
+export interface TriangleMultiplicationOptions {
+  /** Output rows per contract/finish window (default N: one window). */
+  rows?: number;
+  /** Rows per project window (default N). */
+  projectRows?: number;
+  tile?: TriangleTile;
+  eps?: number;
+}
+
+/**
+ * Records z += TriangleMultiplication(z, mask) (Algorithm 11 or 12). All projections are made
+ * before the first output window is written, so every window sees the original z.
+ * Returns the number of dispatches recorded.
+ */
+export async function recordTriangleMultiplication(
+  rec: Recorder,
+  orientation: TriangleMultiplicationOrientation,
+  N: number,
+  layout: TriangleWeightLayout,
+  bufs: TriangleMultiplicationBuffers,
+  opts: TriangleMultiplicationOptions = {},
+): Promise<number> {
+  const before = rec.dispatches;
+  const tile = opts.tile ?? DEFAULT_TRIANGLE_TILE;
+  const rows = Math.max(1, Math.min(opts.rows ?? N, N));
+  const projectRows = Math.max(1, Math.min(opts.projectRows ?? N, N));
+  const base = { N, layout, eps: opts.eps };
+  const project = triangleMultiplicationKernel('project', orientation, tile);
+  const contract = triangleMultiplicationKernel('contract', orientation, tile);
+  const finish = triangleMultiplicationKernel('finish', orientation, tile);
+  // [N, N, c_z] x and [c, N, N] left / right  (lines 1–2)
+  for (let r0 = 0; r0 < N; r0 += projectRows) {
+    const d = { ...base, r0, rows: Math.min(projectRows, N - r0), writeX: true };
+    await rec.dispatch(project, d, {
+      z: bufs.z,
+      mask: bufs.mask,
+      weights: bufs.weights,
+      x: bufs.x,
+      left: bufs.left,
+      right: bufs.right,
+    });
+  }
+  for (let r0 = 0; r0 < N; r0 += rows) {
+    const d = { ...base, r0, rows: Math.min(rows, N - r0) };
+    // [c, rows, N] t  (line 3)
+    await rec.dispatch(contract, d, { left: bufs.left, right: bufs.right, t: bufs.t });
+    // [rows, N, c_z] z += gate ⊙ output  (line 4)
+    await rec.dispatch(finish, d, { t: bufs.t, x: bufs.x, weights: bufs.weights, z: bufs.z });
+  }
+  return rec.dispatches - before;
+}
