@@ -8,8 +8,17 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import type { Engine, EnginePrediction, FeatureDict } from '../../model/engine.ts';
+import { buildFeatures, buildFeaturesPerIteration } from '../../model/features/build-features.ts';
 import { FeatureInputError } from '../../model/features/errors.ts';
+import { defaultCounts, rawFeaturesFromInputs } from '../../model/features/input.ts';
+import type { MsaSampling } from '../../model/features/msa-sampling.ts';
 import type { ForwardProgress } from '../../model/golden/types.ts';
+import type { NdArray } from '../../model/ndarray.ts';
+import { toMmcif, toPaeJson, toPdb, toScoresJson } from '../../model/output/index.ts';
+import { loadParams } from '../../model/params/load.ts';
+import { fileSource } from '../../model/params/source-node.ts';
+import { createCpuEngine } from '../../model/reference/cpu-engine.ts';
 
 export const summary = 'predict a structure (PDB, mmCIF, PAE JSON, scores JSON) from a FASTA or A3M';
 
@@ -100,11 +109,235 @@ export function progressReporter(stream: ProgressStream, now: () => number = Dat
   };
 }
 
-export async function run(_argv: string[]): Promise<number> {
-  void mkdir;
-  void readFile;
-  void writeFile;
-  void basename;
-  void join;
-  throw new FeatureInputError('webfold fold: not wired up yet');
+// ---------------------------------------------------------------------------------------------
+// Arguments
+// ---------------------------------------------------------------------------------------------
+
+class UsageError extends Error {}
+
+export const BACKENDS = ['cpu', 'webgpu'] as const;
+
+interface Args {
+  input: string;
+  params: string;
+  a3m?: string;
+  modelName?: string;
+  recycles: number;
+  seed: number;
+  sampling: MsaSampling;
+  backend: string;
+  out: string;
+}
+
+function count(flag: string, v: string): number {
+  if (!/^\d+$/.test(v)) throw new UsageError(`${flag} expects an integer ≥ 0, got '${v}'`);
+  return Number(v);
+}
+
+function parseArgs(argv: string[]): Args {
+  const positional: string[] = [];
+  const opts: Record<string, string> = {};
+  const known = [
+    '--params',
+    '--a3m',
+    '--model-name',
+    '--recycles',
+    '--seed',
+    '--msa-sampling',
+    '--backend',
+    '--out',
+  ];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const flag = eq >= 0 ? a.slice(0, eq) : a;
+    if (!known.includes(flag)) throw new UsageError(`unknown option '${flag}'`);
+    const value = eq >= 0 ? a.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new UsageError(`option ${flag} needs a value`);
+    opts[flag] = value;
+  }
+  if (positional.length !== 1) {
+    throw new UsageError(
+      `expected exactly one INPUT file, got ${positional.length ? positional.join(' ') : 'none'}`,
+    );
+  }
+  if (!opts['--params']) throw new UsageError('--params FILE is required');
+  if (!opts['--out']) throw new UsageError('--out DIR is required');
+  const sampling = opts['--msa-sampling'] ?? 'af2';
+  if (sampling !== 'af2' && sampling !== 'none') {
+    throw new UsageError(`--msa-sampling must be 'af2' or 'none', got '${sampling}'`);
+  }
+  return {
+    input: positional[0],
+    params: opts['--params'],
+    a3m: opts['--a3m'],
+    modelName: opts['--model-name'],
+    recycles: opts['--recycles'] !== undefined ? count('--recycles', opts['--recycles']) : 3,
+    seed: opts['--seed'] !== undefined ? count('--seed', opts['--seed']) : 0,
+    sampling,
+    backend: opts['--backend'] ?? 'cpu',
+    out: opts['--out'],
+  };
+}
+
+/** The engine for a backend name, or a clear error. */
+export function engineFor(backend: string): Engine {
+  if (backend === 'cpu') return createCpuEngine();
+  if (backend === 'webgpu') {
+    throw new Error(
+      "backend 'webgpu' is not implemented yet (the GPU engine has no forward pass); use --backend cpu",
+    );
+  }
+  throw new Error(`unknown backend '${backend}' (known: ${BACKENDS.join(', ')})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fold
+// ---------------------------------------------------------------------------------------------
+
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new FeatureInputError(`cannot read ${what} '${path}': ${(err as Error).message}`);
+  }
+}
+
+/** `model_1_ptm` from `…/params_model_1_ptm.npz` or a tar member name; else the file's base name. */
+export function modelNameOf(sourceName: string): string {
+  const base = basename(sourceName.slice(sourceName.lastIndexOf(':') + 1)).replace(/\.npz$/i, '');
+  return base.replace(/^params_/, '') || 'model';
+}
+
+/** Output base name: INPUT's file name without extension, safe for file names and mmCIF ids. */
+export function outputName(input: string): string {
+  const base = basename(input).replace(/\.(fasta|fa|faa|a3m|txt)$/i, '');
+  return base.replace(/[^A-Za-z0-9_.-]/g, '_') || 'prediction';
+}
+
+/** Refuse a prediction holding NaN/Inf anywhere the files would carry it. */
+function assertFinite(p: EnginePrediction): void {
+  const check = (what: string, a: ArrayLike<number> | undefined) => {
+    if (!a) return;
+    for (let i = 0; i < a.length; i++) {
+      if (!Number.isFinite(a[i]))
+        throw new Error(`refusing to write a non-finite result: ${what}[${i}] = ${a[i]}`);
+    }
+  };
+  check('positions', p.positions);
+  check('plddt', p.plddt);
+  check('pae', p.pae);
+  if (p.ptm !== undefined) check('ptm', [p.ptm]);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`webfold fold: ${err.message}\n\n${usage}`);
+    return 2;
+  }
+  const engine = engineFor(args.backend);
+  const t0 = performance.now();
+
+  // features
+  const isA3m = /\.a3m$/i.test(args.input);
+  if (isA3m && args.a3m) throw new FeatureInputError('INPUT is already an .a3m; do not also pass --a3m');
+  const text = await readText(args.input, isA3m ? 'A3M' : 'FASTA');
+  const a3m = isA3m ? text : args.a3m ? await readText(args.a3m, 'A3M') : undefined;
+  const raw = rawFeaturesFromInputs(isA3m ? { a3m } : { fasta: text, a3m });
+  const { clusters, extra } = defaultCounts(raw);
+  const featureOpts = { clusters, extra, msaSampling: args.sampling, seed: args.seed };
+  const features: FeatureDict[] =
+    args.sampling === 'af2'
+      ? buildFeaturesPerIteration(raw, featureOpts, args.recycles + 1)
+      : [buildFeatures(raw, featureOpts)];
+  const tFeatures = performance.now();
+
+  // parameters
+  const source = await fileSource(args.params);
+  let arrays: Record<string, NdArray>;
+  let modelName: string;
+  try {
+    const loaded = await loadParams(source, { model: args.modelName });
+    arrays = Object.fromEntries(loaded.arrays);
+    modelName = args.modelName?.replace(/^params_/, '').replace(/\.npz$/, '') ?? modelNameOf(args.params);
+  } finally {
+    await source.close?.();
+  }
+  const tParams = performance.now();
+
+  // forward pass
+  const progress = progressReporter(process.stderr);
+  progress.note(
+    `folding ${args.input}: N_res=${raw.numRes}, MSA rows=${raw.numSeq}, clusters=${clusters}, extra=${extra}, ` +
+      `${args.recycles} recycles, backend ${args.backend} (${engine.name}), model ${modelName}`,
+  );
+  let pred: EnginePrediction;
+  try {
+    pred = await engine.fold({
+      features: features.length === 1 ? features[0] : features,
+      params: { name: modelName, arrays },
+      options: { numRecycles: args.recycles, onProgress: (p) => progress.update(p) },
+    });
+  } finally {
+    progress.done();
+    await engine.dispose?.();
+  }
+  assertFinite(pred);
+  const tModel = performance.now();
+
+  // files
+  await mkdir(args.out, { recursive: true });
+  const name = outputName(args.input);
+  const files: string[] = [];
+  const put = async (file: string, content: string) => {
+    const path = join(args.out, file);
+    await writeFile(path, content);
+    files.push(path);
+  };
+  await put(`${name}.pdb`, toPdb(pred, { model: 1 }));
+  await put(`${name}.cif`, toMmcif(pred, { entryId: name, modelName }));
+  if (pred.pae)
+    await put(`${name}_pae.json`, toPaeJson(pred.pae, pred.plddt.length, { maxPae: pred.maxPae }));
+  else
+    console.error(
+      `webfold fold: ${modelName} has no PAE head (not a _ptm model); no ${name}_pae.json written`,
+    );
+  const timings: Record<string, number> = {
+    features: Math.round(tFeatures - t0),
+    params: Math.round(tParams - tFeatures),
+    model: Math.round(tModel - tParams),
+  };
+  for (const t of pred.timings) timings[`model_${t.stage}`] = Math.round(t.ms);
+  timings.total = Math.round(performance.now() - t0);
+  await put(
+    `${name}_scores.json`,
+    toScoresJson(pred, {
+      modelName,
+      seed: args.sampling === 'af2' ? args.seed : null,
+      recycles: args.recycles,
+      timings,
+      extra: {
+        backend: args.backend,
+        engine: pred.engine,
+        msa_sampling: args.sampling,
+        msa_clusters: clusters,
+        extra_msa: extra,
+        per_recycle: pred.recycles,
+      },
+    }),
+  );
+  const ptm = pred.ptm !== undefined ? `, pTM ${pred.ptm.toFixed(4)}` : '';
+  const plddt = pred.meanPlddt !== undefined ? `mean pLDDT ${pred.meanPlddt.toFixed(2)}` : 'no pLDDT head';
+  console.log(
+    `${plddt}${ptm}; ${(timings.total / 1000).toFixed(1)} s\n${files.map((f) => `wrote ${f}`).join('\n')}`,
+  );
+  return 0;
 }
