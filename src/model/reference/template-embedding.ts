@@ -17,7 +17,8 @@
  *
  * model_1..5 run with `use_template_unit_vector = False` (the 3 channels are zeros but still
  * exist in the weights); `useUnitVector` switches the AF2 computation on (frame from N, CA, C by
- * Gram–Schmidt as `make_transform_from_reference`; v = R_iᵀ (CA_j − CA_i) / sqrt(1e-6 + |·|²)).
+ * Gram–Schmidt as `make_transform_from_reference`: CA at the origin, C on the x axis, N in the xy
+ * plane; v = R_iᵀ (CA_j − CA_i) / sqrt(1e-6 + |·|²)).
  */
 import { atomOrder } from '../features/residue-constants.ts';
 import { TEMPLATE_PAIR_STACK } from './af2-paths.ts';
