@@ -2,9 +2,11 @@
  * Backends the golden check can qualify, by name. 'cpu' is the plain-TypeScript reference
  * (src/model/reference); 'webgpu' plugs in here once src/engine implements `GoldenBackend`.
  */
-import { referenceForward } from '../reference/model.ts';
+import type { Engine } from '../engine.ts';
+import type { NdArray } from '../ndarray.ts';
+import { createCpuEngine } from '../reference/cpu-engine.ts';
 import { runReferenceModule } from './reference-modules.ts';
-import type { GoldenBackend } from './types.ts';
+import type { GoldenBackend, GoldenModuleCase } from './types.ts';
 
 export const BACKEND_NAMES = ['cpu', 'webgpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -16,13 +18,40 @@ export class BackendUnavailableError extends Error {
   }
 }
 
-export const cpuBackend: GoldenBackend = {
-  name: 'cpu',
-  forward: (features, params, opts) => referenceForward(features, params, opts),
-  async module(c) {
-    return runReferenceModule(c);
-  },
-};
+/**
+ * Any `Engine` (src/model/engine.ts) as a golden backend: the forward pass is `fold` with the
+ * golden features, its `onStage` intermediates and its final outputs; `module` runs single
+ * modules where the implementation offers that (the GPU engine: its kernels per module).
+ */
+export function engineBackend(
+  name: string,
+  engine: Engine,
+  module?: (c: GoldenModuleCase) => Promise<Record<string, NdArray> | undefined>,
+): GoldenBackend {
+  return {
+    name,
+    async forward(features, params, opts) {
+      const prediction = await engine.fold({
+        features,
+        params: { name: 'params.npz', arrays: params },
+        options: {
+          numRecycles: opts.numRecycles,
+          structureLayers: opts.structureLayers,
+          onStage: opts.onStage,
+          onProgress: opts.onProgress,
+          signal: opts.signal,
+        },
+      });
+      return prediction.outputs;
+    },
+    module,
+  };
+}
+
+/** The CPU reference: `CpuReferenceEngine` for the model, the reference functions per module. */
+export const cpuBackend: GoldenBackend = engineBackend('cpu', createCpuEngine(), async (c) =>
+  runReferenceModule(c),
+);
 
 /** The backend called `name`, or a clear error (unknown name, or known but not built yet). */
 export function resolveBackend(name: string): GoldenBackend {
