@@ -1,5 +1,11 @@
 /** The golden check, backend-neutral (the Node directory loader is `loader-node.ts`). */
-export { BACKEND_NAMES, BackendUnavailableError, cpuBackend, engineBackend, resolveBackend } from './backends.ts';
+export {
+  BACKEND_NAMES,
+  BackendUnavailableError,
+  cpuBackend,
+  engineBackend,
+  resolveBackend,
+} from './backends.ts';
 export { type GoldenCheckOptions, type GoldenCheckResult, runGoldenCheck } from './check.ts';
 export { compareArrays, failedRow } from './compare.ts';
 export { checkFeatures } from './features-check.ts';
