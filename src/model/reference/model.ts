@@ -25,7 +25,7 @@
 
 import { computePlddt, computePredictedAlignedError, predictedTmScore } from '../confidence/index.ts';
 import type { NdArray } from '../ndarray.ts';
-import { EVOFORMER_ITERATION, EXTRA_MSA_STACK } from './af2-paths.ts';
+import { EVOFORMER_ITERATION, EXTRA_MSA_STACK, TEMPLATE_PAIR_STACK } from './af2-paths.ts';
 import { evoformerBlock, pairMaskFromSeqMask } from './evoformer-block.ts';
 import { extraMsaBlock } from './extra-msa-block.ts';
 import { extraMsaEmbedding } from './extra-msa-embedding.ts';
@@ -159,10 +159,7 @@ export async function referenceForwardPerIteration(
     // lines 9–12: template pair embedding
     const nTempl = useTemplates ? templateCount(features) : 0;
     if (nTempl > 0) {
-      const blocksPerTemplate = blockCount(
-        params,
-        `${EVOFORMER_EMBED}/template_embedding/single_template_embedding/template_pair_stack/__layer_stack_no_state`,
-      );
+      const blocksPerTemplate = blockCount(params, TEMPLATE_PAIR_STACK);
       progress({ recycle: r, stage: 'template_embedding', block: 0, blocks: nTempl * blocksPerTemplate });
       const update = await templateEmbedding(features, z, pairMask, params, {
         onBlock: async (t, b, blocks) => {
