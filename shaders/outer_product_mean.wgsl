@@ -1,0 +1,223 @@
+// outer_product_mean.wgsl — the outer product mean of AF2 supplement Algorithm 10, lines 3–5,
+// in blocks, so the [N_res, N_res, C, C] intermediate never exists in device memory.
+//
+//   outer[i, j, c, e] = Σ_s a[s, i, c]·mask[s, i] · b[s, j, e]·mask[s, j]
+//   z[i, j, f]       += (Σ_{c,e} outer[i, j, c, e] · W[c, e, f] + bias[f]) / (EPS + Σ_s mask[s, i]·mask[s, j])
+//
+// AF2 divides by the mask count after the bias (see src/model/reference/outer-product-mean.ts).
+// a and b come from LayerNorm + one Linear with the left and right weights side by side
+// (layernorm.wgsl and matmul.wgsl), unmasked: the mask is applied here, while staging.
+//
+// Bindings (group 0), row-major, last axis fastest:
+//   0 params  uniform          see Params
+//   1 ab      [S, N, 2C]       read   a = channels 0 … C−1, b = channels C … 2C−1
+//   2 mask    [S, N]           read   MSA mask
+//   3 weights [C·C·c_z + c_z]  read   W [C, C, c_z] (left channel c first), then bias [c_z]
+//   4 z       [N, N, c_z]      read-write, z += update for output rows r0 … r0+rows−1
+//
+// Workgroup layout: 256 invocations; one workgroup owns a block of 8 rows i × 8 columns j
+// (64 pairs, pair p = 8·il + jl) and 128 output channels f (grid: j blocks, i blocks, f tiles).
+// The flattened (c, e) axis (C·C long) is walked in chunks of KC = 32:
+//   1. outer products for the chunk, Σ over s in steps of SB sequences staged in workgroup memory
+//      (a[s, 8 rows, C] and b[s, 8 columns, C], masked); invocation t owns 2 pairs × 4
+//      consecutive e (one c): outer chunk [KC, 64 pairs] → workgroup memory.
+//   2. projection of the chunk: invocation t owns 4 pairs × 8 channels f (f0 + 4·(t%16) + {0…3}
+//      and the same + 64) and accumulates Σ_kk outer[kk, pairs] · W[k0 + kk, f] in registers.
+// The mask counts Σ_s mask_si mask_sj of the 64 pairs are summed once, first.
+// C must be a multiple of 4 (AF2: 32).
+
+// Channels of a and b.
+override C: u32 = 32;
+// Sequences staged per step.
+override SB: u32 = 2;
+
+const KC: u32 = 32u;
+const PAIRS: u32 = 64u;
+const THREADS: u32 = 256u;
+const TF: u32 = 128u;
+
+struct Params {
+  N: u32,
+  S: u32,
+  // Window of output rows i.
+  r0: u32,
+  rows: u32,
+  cz: u32,
+  // Offset of the bias in `weights` (= C·C·c_z).
+  biasOffset: u32,
+  eps: f32,
+  pad0: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> ab: array<f32>;
+@group(0) @binding(2) var<storage, read> mask: array<f32>;
+@group(0) @binding(3) var<storage, read> weights: array<f32>;
+@group(0) @binding(4) var<storage, read_write> z: array<f32>;
+
+// aS[(s·8 + il)·C + c] = a[s0 + s, i, c] · mask[s0 + s, i]
+var<workgroup> aS: array<f32, SB * 8u * C>;
+// bS[(s·8 + jl)·C/4 + e/4] = b[s0 + s, j, e … e+3] · mask[s0 + s, j]
+var<workgroup> bS: array<vec4f, SB * 2u * C>;
+// outerS[kk·16 + p/4][p%4] = outer[pair p, k0 + kk]
+var<workgroup> outerS: array<vec4f, KC * 16u>;
+var<workgroup> normS: array<f32, PAIRS>;
+
+@compute @workgroup_size(THREADS, 1, 1)
+fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec3u) {
+  let N = params.N;
+  let S = params.S;
+  let cz = params.cz;
+  let ld = 2u * C;
+  // Global first row / column of the block; rows beyond the window or N are skipped.
+  let iBase = params.r0 + wid.y * 8u;
+  let iEnd = params.r0 + params.rows;
+  let jBase = wid.x * 8u;
+  let f0 = wid.z * TF;
+
+  // Mask counts of the 64 pairs.
+  if (t < PAIRS) {
+    let i = iBase + t / 8u;
+    let j = jBase + t % 8u;
+    var n = 0.0;
+    if (i < iEnd && j < N) {
+      for (var s = 0u; s < S; s++) {
+        n = fma(mask[s * N + i], mask[s * N + j], n);
+      }
+    }
+    normS[t] = n;
+  }
+
+  // Phase-1 ownership: pairs 2pp, 2pp+1 (same row il, columns jl, jl+1) × flattened k0 + 4kq … +3.
+  let kq = t % (KC / 4u);
+  let pp = t / (KC / 4u);
+  let p1 = 2u * pp;
+  let il1 = p1 / 8u;
+  let jl1 = p1 % 8u;
+  // Phase-2 ownership: pairs 4tp … 4tp+3 × channels f0 + 4tf + {0…3} and f0 + 64 + 4tf + {0…3}.
+  let tp = t / 16u;
+  let tf = t % 16u;
+  let fA = f0 + 4u * tf;
+  let fB = fA + 64u;
+
+  var oA0 = vec4f(0.0);
+  var oA1 = vec4f(0.0);
+  var oA2 = vec4f(0.0);
+  var oA3 = vec4f(0.0);
+  var oB0 = vec4f(0.0);
+  var oB1 = vec4f(0.0);
+  var oB2 = vec4f(0.0);
+  var oB3 = vec4f(0.0);
+
+  let CC = C * C;
+  for (var k0 = 0u; k0 < CC; k0 += KC) {
+    let k = k0 + 4u * kq;
+    let kValid = k < CC;
+    let c = k / C;
+    let eq = (k % C) / 4u;
+    var acc0 = vec4f(0.0);
+    var acc1 = vec4f(0.0);
+    for (var s0 = 0u; s0 < S; s0 += SB) {
+      for (var u = t; u < SB * 8u * C; u += THREADS) {
+        let s = u / (8u * C);
+        let il = (u / C) % 8u;
+        let cc = u % C;
+        let i = iBase + il;
+        var v = 0.0;
+        if (s0 + s < S && i < iEnd) {
+          let row = (s0 + s) * N + i;
+          v = ab[row * ld + cc] * mask[row];
+        }
+        aS[u] = v;
+      }
+      for (var u = t; u < SB * 2u * C; u += THREADS) {
+        let s = u / (2u * C);
+        let jl = (u / (C / 4u)) % 8u;
+        let e4 = 4u * (u % (C / 4u));
+        let j = jBase + jl;
+        var v = vec4f(0.0);
+        if (s0 + s < S && j < N) {
+          let row = (s0 + s) * N + j;
+          let base = row * ld + C + e4;
+          v = vec4f(ab[base], ab[base + 1u], ab[base + 2u], ab[base + 3u]) * mask[row];
+        }
+        bS[u] = v;
+      }
+      workgroupBarrier();
+      if (kValid) {
+        for (var s = 0u; s < SB; s++) {
+          let av = aS[(s * 8u + il1) * C + c];
+          let bRow = (s * 8u + jl1) * (C / 4u) + eq;
+          acc0 = fma(vec4f(av), bS[bRow], acc0);
+          acc1 = fma(vec4f(av), bS[bRow + C / 4u], acc1);
+        }
+      }
+      workgroupBarrier();
+    }
+    // Out-of-range k leaves zeros, so phase 2 needs no bound on k.
+    for (var q = 0u; q < 4u; q++) {
+      let row = (4u * kq + q) * 16u + p1 / 4u;
+      outerS[row][p1 % 4u] = acc0[q];
+      outerS[row][p1 % 4u + 1u] = acc1[q];
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < KC; kk++) {
+      let kw = k0 + kk;
+      if (kw >= CC) {
+        break;
+      }
+      let o = outerS[kk * 16u + tp];
+      var wA = vec4f(0.0);
+      var wB = vec4f(0.0);
+      for (var q = 0u; q < 4u; q++) {
+        if (fA + q < cz) {
+          wA[q] = weights[kw * cz + fA + q];
+        }
+        if (fB + q < cz) {
+          wB[q] = weights[kw * cz + fB + q];
+        }
+      }
+      oA0 = fma(vec4f(o.x), wA, oA0);
+      oA1 = fma(vec4f(o.y), wA, oA1);
+      oA2 = fma(vec4f(o.z), wA, oA2);
+      oA3 = fma(vec4f(o.w), wA, oA3);
+      oB0 = fma(vec4f(o.x), wB, oB0);
+      oB1 = fma(vec4f(o.y), wB, oB1);
+      oB2 = fma(vec4f(o.z), wB, oB2);
+      oB3 = fma(vec4f(o.w), wB, oB3);
+    }
+    workgroupBarrier();
+  }
+
+  var biasA = vec4f(0.0);
+  var biasB = vec4f(0.0);
+  for (var q = 0u; q < 4u; q++) {
+    if (fA + q < cz) {
+      biasA[q] = weights[params.biasOffset + fA + q];
+    }
+    if (fB + q < cz) {
+      biasB[q] = weights[params.biasOffset + fB + q];
+    }
+  }
+  var oA = array<vec4f, 4>(oA0, oA1, oA2, oA3);
+  var oB = array<vec4f, 4>(oB0, oB1, oB2, oB3);
+  for (var r = 0u; r < 4u; r++) {
+    let p = 4u * tp + r;
+    let i = iBase + p / 8u;
+    let j = jBase + p % 8u;
+    if (i < iEnd && j < N) {
+      let inv = 1.0 / (params.eps + normS[p]);
+      let zBase = (i * N + j) * cz;
+      let uA = (oA[r] + biasA) * inv;
+      let uB = (oB[r] + biasB) * inv;
+      for (var q = 0u; q < 4u; q++) {
+        if (fA + q < cz) {
+          z[zBase + fA + q] += uA[q];
+        }
+        if (fB + q < cz) {
+          z[zBase + fB + q] += uB[q];
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * Algorithm 10 (OuterProductMean) on the GPU, lines 1–5, with the [N_res, N_res, C, C] outer
+ * products never materialised. Reference: src/model/reference/outer-product-mean.ts.
+ *
+ *   layernorm.wgsl          m [N_seq, N_res, c_m] → LayerNorm(m)                      (line 1)
+ *   matmul.wgsl (+bias)     → ab [N_seq, N_res, 2C]: left and right projections       (line 2)
+ *   outer_product_mean.wgsl z[i, j] += (Σ_s a_si ⊗ b_sj · W + bias) / (1e-3 + Σ_s mask_si mask_sj)
+ *                           in blocks of 8 × 8 pairs, for a window of rows i          (lines 3–5)
+ *
+ * Three dispatches per module with one row window; 2 + ⌈N / rows⌉ otherwise.
+ */
+
+import opmWgsl from '../../../shaders/outer_product_mean.wgsl?raw';
+import { DeviceLimitError } from '../../gpu/errors.ts';
+import type { KernelDescriptor } from '../../gpu/kernel.ts';
+import type { Recorder } from '../../gpu/launch.ts';
+import { type Params, param } from '../../model/reference/ops.ts';
+import { OUTER_PRODUCT_MEAN_EPS } from '../../model/reference/outer-product-mean.ts';
+import { recordLayerNorm } from './layernorm.ts';
+import { recordMatmul } from './matmul.ts';
+
+/** Host-side weights of one outer product mean, in the layouts the three kernels read. */
+export interface OuterProductMeanWeights {
+  /** c_m: MSA channels. */
+  cm: number;
+  /** C: channels of a and b (AF2: 32; a multiple of 4). */
+  C: number;
+  /** c_z: pair channels. */
+  cz: number;
+  lnScale: Float32Array;
+  lnOffset: Float32Array;
+  /** [c_m, 2C]: left_projection then right_projection along the output axis. */
+  projW: Float32Array;
+  /** [2C] */
+  projB: Float32Array;
+  /** [C·C·c_z] output_w, then [c_z] output_b. */
+  out: Float32Array;
+}
+
+/** Reads and packs one outer product mean's AF2 parameters under `path`. */
+export function packOuterProductMeanWeights(params: Params, path: string): OuterProductMeanWeights {
+  const lnScale = param(params, `${path}/layer_norm_input`, 'scale');
+  const lnOffset = param(params, `${path}/layer_norm_input`, 'offset');
+  const lw = param(params, `${path}/left_projection`, 'weights');
+  const lb = param(params, `${path}/left_projection`, 'bias');
+  const rw = param(params, `${path}/right_projection`, 'weights');
+  const rb = param(params, `${path}/right_projection`, 'bias');
+  const ow = param(params, path, 'output_w');
+  const ob = param(params, path, 'output_b');
+  const [cm, C] = lw.shape;
+  const cz = ob.data.length;
+  if (rw.shape[0] !== cm || rw.shape[1] !== C) {
+    throw new Error(`${path}/right_projection//weights: shape [${rw.shape}], expected [${cm}, ${C}]`);
+  }
+  if (ow.shape.join() !== [C, C, cz].join()) {
+    throw new Error(`${path}//output_w: shape [${ow.shape}], expected [${C}, ${C}, ${cz}]`);
+  }
+  if (C % 4 !== 0) {
+    throw new Error(
+      `${path}/left_projection//weights: C = ${C} channels; the GPU kernel needs a multiple of 4`,
+    );
+  }
+  const projW = new Float32Array(cm * 2 * C);
+  for (let k = 0; k < cm; k++) {
+    projW.set(lw.data.subarray(k * C, (k + 1) * C), k * 2 * C);
+    projW.set(rw.data.subarray(k * C, (k + 1) * C), k * 2 * C + C);
+  }
+  const projB = new Float32Array(2 * C);
+  projB.set(lb.data, 0);
+  projB.set(rb.data, C);
+  const out = new Float32Array(C * C * cz + cz);
+  out.set(ow.data, 0);
+  out.set(ob.data, C * C * cz);
+  return { cm, C, cz, lnScale: lnScale.data, lnOffset: lnOffset.data, projW, projB, out };
+}
+
+/** The same weights on the device. */
+export interface OuterProductMeanDeviceWeights {
+  cm: number;
+  C: number;
+  cz: number;
+  lnScale: GPUBuffer;
+  lnOffset: GPUBuffer;
+  projW: GPUBuffer;
+  projB: GPUBuffer;
+  out: GPUBuffer;
+}
+
+export interface OuterProductMeanDims {
+  N: number;
+  S: number;
+  cz: number;
+  /** First output row i of the window. */
+  r0: number;
+  /** Rows in the window. */
+  rows: number;
+  eps?: number;
+}
+
+export interface OuterProductMeanConfig {
+  /** Channels of a and b (multiple of 4). */
+  C: number;
+  /** Sequences staged in workgroup memory per step. */
+  sb?: number;
+}
+
+/** Workgroup memory of the kernel, bytes. */
+export function outerProductMeanSharedBytes(cfg: OuterProductMeanConfig): number {
+  const sb = cfg.sb ?? 2;
+  return 4 * (sb * 8 * cfg.C + sb * 8 * cfg.C + 32 * 64 + 64);
+}
+
+export function outerProductMeanKernel(cfg: OuterProductMeanConfig): KernelDescriptor<OuterProductMeanDims> {
+  if (cfg.C % 4 !== 0 || cfg.C < 4)
+    throw new RangeError(`outer product mean: C = ${cfg.C} is not a multiple of 4`);
+  const sb = cfg.sb ?? 2;
+  return {
+    name: 'outer_product_mean',
+    source: opmWgsl,
+    constants: { C: cfg.C, SB: sb },
+    bindings: [
+      { name: 'params', kind: 'uniform' },
+      { name: 'ab', kind: 'read-only-storage' },
+      { name: 'mask', kind: 'read-only-storage' },
+      { name: 'weights', kind: 'read-only-storage' },
+      { name: 'z', kind: 'storage' },
+    ],
+    workgroups: (d) => [Math.ceil(d.N / 8), Math.ceil(d.rows / 8), d.rows > 0 ? Math.ceil(d.cz / 128) : 0],
+    uniforms: (d) => {
+      if (d.r0 + d.rows > d.N) throw new RangeError(`outer product mean: rows ${d.r0}+${d.rows} > N=${d.N}`);
+      const u = new Uint32Array(8);
+      u.set([d.N, d.S, d.r0, d.rows, d.cz, cfg.C * cfg.C * d.cz]);
+      new Float32Array(u.buffer)[6] = d.eps ?? OUTER_PRODUCT_MEAN_EPS;
+      return u;
+    },
+  };
+}
+
+export interface OuterProductMeanBuffers {
+  /** [N_seq, N_res, c_m] */
+  m: GPUBuffer;
+  /** [N_seq, N_res] */
+  mask: GPUBuffer;
+  /** [N_res, N_res, c_z], updated in place. */
+  z: GPUBuffer;
+  /** Scratch [N_seq, N_res, c_m]: LayerNorm(m). */
+  mNorm: GPUBuffer;
+  /** Scratch [N_seq, N_res, 2C]. */
+  ab: GPUBuffer;
+}
+
+export interface OuterProductMeanOptions {
+  /** Output rows i per window (default N). */
+  rows?: number;
+  /** Sequences staged per step (default 2). */
+  sb?: number;
+}
+
+/**
+ * Records z += OuterProductMean(m, mask) (Algorithm 10). Returns the number of dispatches.
+ * The kernel's workgroup memory is checked against the device before anything is recorded.
+ */
+export async function recordOuterProductMean(
+  rec: Recorder,
+  N: number,
+  S: number,
+  w: OuterProductMeanDeviceWeights,
+  bufs: OuterProductMeanBuffers,
+  opts: OuterProductMeanOptions = {},
+): Promise<number> {
+  const before = rec.dispatches;
+  const cfg = { C: w.C, sb: opts.sb };
+  const shared = outerProductMeanSharedBytes(cfg);
+  const limit = rec.ctx.device.limits.maxComputeWorkgroupStorageSize;
+  if (shared > limit) {
+    throw new DeviceLimitError(
+      'maxComputeWorkgroupStorageSize',
+      shared,
+      limit,
+      `outer product mean (C=${w.C})`,
+    );
+  }
+  const rowsMN = S * N;
+  // [N_seq, N_res, c_m]  (line 1)
+  await recordLayerNorm(
+    rec,
+    { rows: rowsMN, C: w.cm },
+    { x: bufs.m, scale: w.lnScale, offset: w.lnOffset, y: bufs.mNorm },
+  );
+  // [N_seq, N_res, 2C] = LayerNorm(m) · [W_left | W_right] + [b_left | b_right]  (line 2, unmasked)
+  await recordMatmul(
+    rec,
+    { M: rowsMN, K: w.cm, N: 2 * w.C },
+    { a: bufs.mNorm, b: w.projW, bias: w.projB, c: bufs.ab },
+    { bias: true },
+  );
+  // [rows, N_res, c_z] z += outer product mean  (lines 3–5)
+  const kernel = outerProductMeanKernel(cfg);
+  const rows = Math.max(1, Math.min(opts.rows ?? N, N));
+  for (let r0 = 0; r0 < N; r0 += rows) {
+    await rec.dispatch(
+      kernel,
+      { N, S, cz: w.cz, r0, rows: Math.min(rows, N - r0) },
+      { ab: bufs.ab, mask: bufs.mask, weights: w.out, z: bufs.z },
+    );
+  }
+  return rec.dispatches - before;
+}
