@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'inspect-params': () => import('./commands/inspect-params.ts'),
   'make-params': () => import('./commands/make-params.ts'),
   features: () => import('./commands/features.ts'),
+  plan: () => import('./commands/plan.ts'),
   'check-golden': () => import('./commands/check-golden.ts'),
   fold: () => import('./commands/fold.ts'),
 };
