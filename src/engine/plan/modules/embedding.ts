@@ -47,13 +47,10 @@ export function embedExtraPlan(ctx: PlanContext): { rows: number; c: number; row
   );
   const e = ctx.alloc(ctx.decl('e', [E, L, ce], '[N_extra, N_res, c_e] extra MSA activations', 'activation'));
   ctx.alloc(ctx.f32('input.extra_msa_mask', [E, L], '[N_extra, N_res]', 'input'));
-  const R = Math.min(Math.max(E, 1), feat.rowsPerSegment, e.rowsPerSegment);
-  ctx.module(
-    'embed_extra',
-    { rows: R },
-    { rows: ctx.chunkCount(E, R) },
-    { transients: [], grids: [grid('matmul', matmulGrid(R * L, ce))] },
-  );
+  const maxRows = Math.min(Math.max(E, 1), feat.rowsPerSegment, e.rowsPerSegment);
+  const shape = (R: number) => ({ transients: [], grids: [grid('matmul', matmulGrid(R * L, ce))] });
+  const R = ctx.fit('embed_extra', maxRows, shape);
+  ctx.module('embed_extra', { rows: R }, { rows: ctx.chunkCount(E, R, maxRows) }, shape(R));
   ctx.free(feat.name);
   return { rows: E, c: ce, rowsPerSegment: e.rowsPerSegment };
 }
@@ -74,7 +71,11 @@ export function embedMsaPlan(ctx: PlanContext): { rows: number; c: number; rowsP
     ctx.decl('m', [rows, L, cm], '[N_seq + N_templ, N_res, c_m] MSA activations', 'activation'),
   );
   ctx.alloc(ctx.f32('input.msa_mask', [rows, L], '[N_seq + N_templ, N_res]', 'input'));
-  const R = Math.min(Math.max(S, 1), feat.rowsPerSegment, m.rowsPerSegment);
+  const maxRows = Math.min(Math.max(S, 1), feat.rowsPerSegment, m.rowsPerSegment);
+  const R = ctx.fit('embed_msa', maxRows, (n) => ({
+    transients: [],
+    grids: [grid('matmul', matmulGrid(n * L, cm))],
+  }));
   const transients = [
     ctx.decl('embed_msa.target', [L, cm], '[N_res, c_m] Linear(target_feat)'),
     ctx.decl('embed_msa.prev_row', [L, cm], '[N_res, c_m] LN(m^prev_1)'),
@@ -84,7 +85,7 @@ export function embedMsaPlan(ctx: PlanContext): { rows: number; c: number; rowsP
     transients.push(ctx.decl('embed_msa.template_hidden', [T, L, cm], '[N_templ, N_res, c_m]'));
     grids.push(grid('matmul', matmulGrid(T * L, cm)));
   }
-  ctx.module('embed_msa', { rows: R }, { rows: ctx.chunkCount(S, R) }, { transients, grids });
+  ctx.module('embed_msa', { rows: R }, { rows: ctx.chunkCount(S, R, maxRows) }, { transients, grids });
   ctx.free(feat.name);
   return { rows, c: cm, rowsPerSegment: m.rowsPerSegment };
 }

@@ -1,0 +1,58 @@
+/** `webfold plan`: JSON on stdout, exit 1 with the PlanError when the budget cannot hold the fold. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseBytes, run } from './plan.ts';
+
+afterEach(() => vi.restoreAllMocks());
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
+  vi.spyOn(console, 'error').mockImplementation((s: string) => void err.push(s));
+  return { out, err };
+}
+
+describe('webfold plan', () => {
+  it('prints the plan as JSON', async () => {
+    const io = capture();
+    const rc = await run([
+      '--dims',
+      'golden',
+      '--length',
+      '35',
+      '--msa',
+      '8',
+      '--extra',
+      '12',
+      '--templates',
+      '2',
+    ]);
+    expect(rc).toBe(0);
+    const plan = JSON.parse(io.out.join('\n'));
+    expect(plan.sizes).toEqual({ nRes: 35, nSeq: 8, nExtra: 12, nTempl: 2 });
+    expect(plan.peak.bytes).toBeGreaterThan(0);
+  });
+
+  it('exits 1 with the PlanError when the budget is too small', async () => {
+    const io = capture();
+    const rc = await run(['--dims', 'full', '--length', '1024', '--budget', '1G']);
+    expect(rc).toBe(1);
+    const e = JSON.parse(io.out.join('\n'));
+    expect(e.limitName).toBe('budget');
+    expect(e.limit).toBe(2 ** 30);
+    expect(io.err.join('\n')).toMatch(/cannot plan .*needs \d+ bytes/);
+  });
+
+  it('exits 2 on bad usage', async () => {
+    capture();
+    expect(await run(['--msa', '8'])).toBe(2);
+    expect(await run(['--length', '8', '--precision', 'f8'])).toBe(2);
+  });
+
+  it('parses byte counts', () => {
+    expect(parseBytes('134217728')).toBe(134217728);
+    expect(parseBytes('128M')).toBe(134217728);
+    expect(parseBytes('1.5GiB')).toBe(1.5 * 2 ** 30);
+    expect(() => parseBytes('lots')).toThrow();
+  });
+});
