@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BufferPool, readFloat32 } from '../../gpu/buffers.ts';
+import { PipelineCache } from '../../gpu/kernel.ts';
+import { Recorder } from '../../gpu/launch.ts';
+import { acquireNodeDevice } from '../../gpu/node.ts';
+import type { NdArray } from '../../model/ndarray.ts';
+import { loadGoldenModule, REL_TOL } from '../../model/reference/golden-test-support.ts';
+import { transition } from '../../model/reference/msa-transition.ts';
+import { type Params, type Tensor, tensor } from '../../model/reference/ops.ts';
+import type { KernelEnv } from './cases.ts';
+import { compare, maxAbs, seededArray } from './check.ts';
+import {
+  packTransitionWeights,
+  recordTransition,
+  transitionChunkRows,
+  transitionScratchBytes,
+} from './transition.ts';
+
+// A real Dawn device (software Vulkan in CI). No device → the test fails with the driver help.
+let env: KernelEnv;
+beforeAll(async () => {
+  const ctx = await acquireNodeDevice({ label: 'transition-test' });
+  env = { ctx, cache: new PipelineCache(ctx.device), pool: new BufferPool(ctx.device) };
+});
+afterAll(() => {
+  env?.pool.destroy();
+  env?.ctx.device.destroy();
+});
+
+const PATH = 'test/transition';
+
+function f32(shape: number[], data: Float32Array): NdArray {
+  return { dtype: 'float32', shape, data };
+}
+
+function randomTransitionParams(c: number, n: number, seed: number): Params {
+  const h = n * c;
+  return {
+    [`${PATH}/input_layer_norm//scale`]: f32([c], seededArray(c, seed, 0.5, 1.5)),
+    [`${PATH}/input_layer_norm//offset`]: f32([c], seededArray(c, seed + 1, -0.3, 0.3)),
+    [`${PATH}/transition1//weights`]: f32(
+      [c, h],
+      seededArray(c * h, seed + 2, -1 / Math.sqrt(c), 1 / Math.sqrt(c)),
+    ),
+    [`${PATH}/transition1//bias`]: f32([h], seededArray(h, seed + 3, -0.3, 0.3)),
+    [`${PATH}/transition2//weights`]: f32(
+      [h, c],
+      seededArray(h * c, seed + 4, -1 / Math.sqrt(h), 1 / Math.sqrt(h)),
+    ),
+    [`${PATH}/transition2//bias`]: f32([c], seededArray(c, seed + 5, -0.3, 0.3)),
+  };
+}
+
+/** x + Transition(x) on the GPU, x of shape [..., c]; returns x after and the dispatch count. */
+async function runGpu(x: Tensor, params: Params, path: string, chunkRows?: number) {
+  const { ctx, cache, pool } = env;
+  const w = packTransitionWeights(params, path);
+  const rows = x.data.length / w.c;
+  const chunk = transitionChunkRows(rows, w.c, ctx.device.limits.minStorageBufferOffsetAlignment, chunkRows);
+  const scratch = transitionScratchBytes(chunk, w);
+  const label = `transition rows=${rows} c=${w.c}`;
+  const dw = {
+    c: w.c,
+    hidden: w.hidden,
+    lnScale: pool.upload(w.lnScale, `${label} ln scale`),
+    lnOffset: pool.upload(w.lnOffset, `${label} ln offset`),
+    w1: pool.upload(w.w1, `${label} transition1 weights`),
+    b1: pool.upload(w.b1, `${label} transition1 bias`),
+    w2: pool.upload(w.w2, `${label} transition2 weights`),
+    b2: pool.upload(w.b2, `${label} transition2 bias`),
+  };
+  const bufs = {
+    x: pool.upload(x.data, `${label} x`),
+    xNorm: pool.acquire(scratch.xNorm, `${label} LayerNorm(x)`),
+    hidden: pool.acquire(scratch.hidden, `${label} hidden`),
+  };
+  try {
+    const rec = new Recorder(ctx, cache, label);
+    const dispatches = await recordTransition(rec, rows, dw, bufs, chunkRows);
+    rec.submit();
+    return { x: await readFloat32(ctx.device, bufs.x, x.data.length), dispatches, chunk };
+  } finally {
+    for (const b of [...Object.values(bufs), dw.lnScale, dw.lnOffset, dw.w1, dw.b1, dw.w2, dw.b2])
+      pool.release(b);
+  }
+}
+
+function updateError(got: Float32Array, x: Tensor, want: ArrayLike<number>, rel: number) {
+  return compare(
+    Array.from(got, (v, i) => v - x.data[i]),
+    want,
+    rel,
+  );
+}
+
+describe('transition composition', () => {
+  it('rounds chunks up so every chunk starts on an aligned byte offset', () => {
+    expect(transitionChunkRows(1000, 128, 256, 100)).toBe(100); // 512-byte rows: any count
+    expect(transitionChunkRows(1000, 32, 256, 7)).toBe(8); // 128-byte rows: even counts
+    expect(transitionChunkRows(1000, 7, 256, 10)).toBe(64); // 28-byte rows: multiples of 64
+    expect(transitionChunkRows(50, 7, 256, 100)).toBe(50); // one chunk: no constraint
+  });
+});
+
+describe('transition vs CPU reference (real Dawn device)', () => {
+  // Pair transitions at N_res = 1, 7, 33, 65 (rows = N_res²) and MSA-like row counts.
+  const cases: { shape: number[]; n: number; chunk?: number }[] = [
+    { shape: [1, 1, 7], n: 4 },
+    { shape: [7, 7, 16], n: 4 },
+    { shape: [33, 33, 12], n: 2 },
+    { shape: [65, 65, 16], n: 4, chunk: 1000 },
+    { shape: [5, 33, 7], n: 3, chunk: 10 },
+    { shape: [3, 65, 32], n: 4, chunk: 64 },
+  ];
+  for (const { shape, n, chunk } of cases) {
+    it(`[${shape}] n=${n}${chunk ? ` chunk ${chunk}` : ''}`, async () => {
+      const c = shape[2];
+      const seed = shape[0] * 13 + c;
+      const params = randomTransitionParams(c, n, seed);
+      const x = tensor(shape, seededArray(shape[0] * shape[1] * c, seed + 9, -2, 3));
+      const want = transition(x, params, PATH).data;
+      const { x: got, dispatches, chunk: used } = await runGpu(x, params, PATH, chunk);
+      const r = updateError(got, x, want, 1e-5);
+      expect(r.maxAbsError, `max|err| ${r.maxAbsError} > ${r.tolerance}`).toBeLessThanOrEqual(r.tolerance);
+      expect(dispatches).toBe(3 * Math.ceil((shape[0] * shape[1]) / used));
+    });
+  }
+});
+
+describe('transitions vs golden modules (whole module on the GPU)', () => {
+  for (const [name, input] of [
+    ['msa_transition', 'msa_act'],
+    ['pair_transition', 'pair_act'],
+  ] as const) {
+    it(name, async () => {
+      const g = await loadGoldenModule(name);
+      const x = g.inputs[input];
+      const want = g.outputs.update;
+      for (const chunk of [undefined, 64]) {
+        const { x: got, dispatches } = await runGpu(x, g.params, g.path, chunk);
+        const r = updateError(got, x, want.data, REL_TOL);
+        console.log(
+          `${name} chunk ${chunk ?? 'all'}: max abs err ${r.maxAbsError.toExponential(2)} ` +
+            `(rel ${(r.maxAbsError / maxAbs(want.data)).toExponential(2)}), ${dispatches} dispatches`,
+        );
+        expect(r.maxAbsError).toBeLessThanOrEqual(r.tolerance);
+      }
+    });
+  }
+});
