@@ -280,13 +280,21 @@ export async function run(argv: string[]): Promise<number> {
       `${args.recycles} recycles, backend ${args.backend} (${engine.name}), model ${modelName}`,
   );
   let pred: EnginePrediction;
+  const abort = new AbortController();
+  const onInterrupt = () => abort.abort();
+  process.once('SIGINT', onInterrupt);
   try {
     pred = await engine.fold({
       features: features.length === 1 ? features[0] : features,
       params: { name: modelName, arrays },
-      options: { numRecycles: args.recycles, onProgress: (p) => progress.update(p) },
+      options: { numRecycles: args.recycles, onProgress: (p) => progress.update(p), signal: abort.signal },
     });
+  } catch (err) {
+    if (!(err instanceof Error && err.name === 'AbortError')) throw err;
+    progress.note('webfold fold: cancelled; nothing written');
+    return 130;
   } finally {
+    process.off('SIGINT', onInterrupt);
     progress.done();
     await engine.dispose?.();
   }
