@@ -89,8 +89,16 @@ describe('templateFromChain', () => {
       expect(tpl.atomMask[i * 37 + ca]).toBe(1);
       expect(tpl.atomPositions[(i * 37 + ca) * 3]).toBe(chain.positions[(j * 37 + ca) * 3]);
     }
-    expect(Array.from(tpl.atomMask).slice(0, 37).every((m) => m === 0)).toBe(true);
-    expect(Array.from(tpl.atomMask).slice(4 * 37).every((m) => m === 0)).toBe(true);
+    expect(
+      Array.from(tpl.atomMask)
+        .slice(0, 37)
+        .every((m) => m === 0),
+    ).toBe(true);
+    expect(
+      Array.from(tpl.atomMask)
+        .slice(4 * 37)
+        .every((m) => m === 0),
+    ).toBe(true);
     expect(() => templateFromChain(chain, [7])).toThrow(
       /query position 1 maps to residue 8 but the chain has 4/,
     );
