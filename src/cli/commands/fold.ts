@@ -63,11 +63,23 @@ function progressLine(p: ForwardProgress, label?: string): string {
   return parts.join(' · ');
 }
 
-/** Fraction done: iterations 0..numRecycles, blocks within the current stage. */
+/** Rough share of one iteration's time per stage ([start, width]); the Evoformer dominates. */
+const STAGE_SPAN: Readonly<Record<string, readonly [number, number]>> = {
+  input_embedding: [0, 0.01],
+  recycling: [0.01, 0.01],
+  template_embedding: [0.02, 0.05],
+  extra_msa_stack: [0.07, 0.13],
+  evoformer: [0.2, 0.72],
+  structure_module: [0.92, 0.08],
+  heads: [1, 0],
+  done: [1, 0],
+};
+
+/** Fraction done over all iterations (monotone as long as stages come in order). */
 function fraction(p: ForwardProgress): number {
-  const iterations = p.numRecycles + 1;
+  const [start, width] = STAGE_SPAN[p.stage] ?? [0, 0];
   const inStage = p.blocks ? Math.min(1, (p.block ?? 0) / p.blocks) : 0;
-  return Math.max(0, Math.min(1, (p.recycle + inStage) / iterations));
+  return Math.max(0, Math.min(1, (p.recycle + start + width * inStage) / (p.numRecycles + 1)));
 }
 
 export function progressReporter(stream: ProgressStream, now: () => number = Date.now): ProgressReporter {
@@ -94,7 +106,7 @@ export function progressReporter(stream: ProgressStream, now: () => number = Dat
       const width = 24;
       const filled = Math.round(fraction(p) * width);
       const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${progressLine(p, label)}`;
-      const cols = stream.columns ?? 100;
+      const cols = stream.columns || 100;
       stream.write(`\r\x1b[2K${line.slice(0, Math.max(20, cols - 1))}`);
       drawn = true;
     },
