@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -74,6 +74,22 @@ describe('webfold fold', () => {
       run([fasta, '--params', bad, '--recycles', '0', '--msa-sampling', 'none', '--out', outDir]),
     ).rejects.toThrow(/non-finite/);
     expect(existsSync(join(outDir, 'hp35.pdb'))).toBe(false);
+  });
+
+  it('takes one model out of a params .tar with --model-name (and asks for it when there are several)', async () => {
+    const tarDir = join(dir, 'tar');
+    mkdirSync(tarDir);
+    copyFileSync(params, join(tarDir, 'params_model_1_ptm.npz'));
+    copyFileSync(params, join(tarDir, 'params_model_2_ptm.npz'));
+    const tar = join(dir, 'alphafold_params.tar');
+    execFileSync('tar', ['-cf', tar, '-C', tarDir, 'params_model_1_ptm.npz', 'params_model_2_ptm.npz']);
+    const outDir = join(dir, 'from-tar');
+    const argv = [fasta, '--params', tar, '--recycles', '0', '--msa-sampling', 'none', '--out', outDir];
+    expect(await run([...argv, '--model-name', 'model_2_ptm'])).toBe(0);
+    const scores = JSON.parse(readFileSync(join(outDir, 'hp35_scores.json'), 'utf8'));
+    expect(scores.model_name).toBe('model_2_ptm');
+    expect(scores.seed).toBeNull();
+    await expect(run(argv)).rejects.toThrow(/a tar of 2 models; pick one/);
   });
 
   it('a bad FASTA exits non-zero naming the letter and position (spawned)', () => {
