@@ -199,25 +199,34 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
       biasB[q] = weights[params.biasOffset + fB + q];
     }
   }
-  var oA = array<vec4f, 4>(oA0, oA1, oA2, oA3);
-  var oB = array<vec4f, 4>(oB0, oB1, oB2, oB3);
-  for (var r = 0u; r < 4u; r++) {
-    let p = 4u * tp + r;
-    let i = iBase + p / 8u;
-    let j = jBase + p % 8u;
-    if (i < iEnd && j < N) {
-      let inv = 1.0 / (params.eps + normS[p]);
-      let zBase = (i * N + j) * cz;
-      let uA = (oA[r] + biasA) * inv;
-      let uB = (oB[r] + biasB) * inv;
-      for (var q = 0u; q < 4u; q++) {
-        if (fA + q < cz) {
-          z[zBase + fA + q] += uA[q];
-        }
-        if (fB + q < cz) {
-          z[zBase + fB + q] += uB[q];
-        }
-      }
+  // Row by row with the register tile as named values (no dynamic indexing of a private array).
+  addUpdate(4u * tp, iBase, jBase, fA, oA0, oB0, biasA, biasB);
+  addUpdate(4u * tp + 1u, iBase, jBase, fA, oA1, oB1, biasA, biasB);
+  addUpdate(4u * tp + 2u, iBase, jBase, fA, oA2, oB2, biasA, biasB);
+  addUpdate(4u * tp + 3u, iBase, jBase, fA, oA3, oB3, biasA, biasB);
+}
+
+// z[i, j, fA … fA+3] and z[i, j, fA+64 … fA+67] of block pair p += (acc + bias) / (EPS + count).
+fn addUpdate(p: u32, iBase: u32, jBase: u32, fA: u32, oA: vec4f, oB: vec4f, biasA: vec4f, biasB: vec4f) {
+  let N = params.N;
+  let cz = params.cz;
+  let i = iBase + p / 8u;
+  let j = jBase + p % 8u;
+  if (i >= params.r0 + params.rows || j >= N) {
+    return;
+  }
+  let inv = 1.0 / (params.eps + normS[p]);
+  let zBase = (i * N + j) * cz;
+  let uA = (oA + biasA) * inv;
+  let uB = (oB + biasB) * inv;
+  let fB = fA + 64u;
+  for (var q = 0u; q < 4u; q++) {
+    if (fA + q < cz) {
+      z[zBase + fA + q] += uA[q];
+    }
+    if (fB + q < cz) {
+      z[zBase + fB + q] += uB[q];
     }
   }
 }
+

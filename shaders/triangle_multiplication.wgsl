@@ -338,18 +338,24 @@ fn contract(
     workgroupBarrier();
   }
 
-  var accs = array<vec4f, 4>(acc0, acc1, acc2, acc3);
+  // Row by row with the register tile's rows as named values (no dynamic indexing of a private
+  // array, which can push accumulators out of registers).
   let tPlane = c * params.rows * N;
-  for (var r = 0u; r < 4u; r++) {
-    let il = il0 + 4u * ty + r;
-    if (il >= iEnd) {
-      break;
-    }
-    for (var q = 0u; q < 4u; q++) {
-      let j = j0 + 4u * tx + q;
-      if (j < N) {
-        ct[tPlane + il * N + j] = accs[r][q];
-      }
+  storeT(tPlane, il0 + 4u * ty, j0 + 4u * tx, acc0);
+  storeT(tPlane, il0 + 4u * ty + 1u, j0 + 4u * tx, acc1);
+  storeT(tPlane, il0 + 4u * ty + 2u, j0 + 4u * tx, acc2);
+  storeT(tPlane, il0 + 4u * ty + 3u, j0 + 4u * tx, acc3);
+}
+
+// t[c, il, j … j+3] = acc (in-range entries only).
+fn storeT(tPlane: u32, il: u32, j: u32, acc: vec4f) {
+  let N = params.N;
+  if (il >= params.rows) {
+    return;
+  }
+  for (var q = 0u; q < 4u; q++) {
+    if (j + q < N) {
+      ct[tPlane + il * N + j + q] = acc[q];
     }
   }
 }
@@ -518,20 +524,25 @@ fn finish(
   let fb = f0 + 4u * tx;
   let outB = weights4(params.outB, fb, cz);
   let gateB = weights4(params.gateB, fb, cz);
-  var os = array<vec4f, 4>(o0, o1, o2, o3);
-  var gs = array<vec4f, 4>(g0, g1, g2, g3);
-  for (var r = 0u; r < 4u; r++) {
-    let q = q0 + 4u * ty + r;
-    if (q >= qEnd) {
-      break;
-    }
-    let update = (os[r] + outB) / (vec4f(1.0) + exp(-(gs[r] + gateB)));
-    let zBase = (pBase + q) * cz;
-    for (var j = 0u; j < 4u; j++) {
-      let f = fb + j;
-      if (f < cz) {
-        fz[zBase + f] += update[j];
-      }
+  let q = q0 + 4u * ty;
+  addUpdate(q, fb, o0, g0, outB, gateB);
+  addUpdate(q + 1u, fb, o1, g1, outB, gateB);
+  addUpdate(q + 2u, fb, o2, g2, outB, gateB);
+  addUpdate(q + 3u, fb, o3, g3, outB, gateB);
+}
+
+// z[window pair q, f … f+3] += (o + outB) ⊙ sigmoid(g + gateB)  (in-range entries only).
+fn addUpdate(q: u32, f: u32, o: vec4f, g: vec4f, outB: vec4f, gateB: vec4f) {
+  let cz = params.cz;
+  if (q >= params.rows * params.N) {
+    return;
+  }
+  let update = (o + outB) / (vec4f(1.0) + exp(-(g + gateB)));
+  let zBase = (params.r0 * params.N + q) * cz;
+  for (var j = 0u; j < 4u; j++) {
+    if (f + j < cz) {
+      fz[zBase + f + j] += update[j];
     }
   }
 }
+

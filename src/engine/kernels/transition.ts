@@ -119,7 +119,17 @@ export async function recordTransition(
 ): Promise<number> {
   const before = rec.dispatches;
   const { device } = rec.ctx;
-  const chunk = transitionChunkRows(rows, w.c, device.limits.minStorageBufferOffsetAlignment, chunkRows);
+  // At most 64 rows per matmul workgroup row: keep the grid within the device's limit.
+  const maxRows = device.limits.maxComputeWorkgroupsPerDimension * 64;
+  const chunk = transitionChunkRows(
+    rows,
+    w.c,
+    device.limits.minStorageBufferOffsetAlignment,
+    Math.min(chunkRows, maxRows),
+  );
+  if (chunk > maxRows) {
+    throw new RangeError(`transition: no aligned chunk of at most ${maxRows} rows at c=${w.c}`);
+  }
   const unused = unusedBinding(device);
   const matmul = async (
     dims: MatmulDims,

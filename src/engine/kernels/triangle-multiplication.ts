@@ -286,6 +286,19 @@ export function triangleScratchBytes(
   };
 }
 
+/**
+ * Most rows per window for which the project (pairs / 4·WG_X) and finish (pairs / 4·WG_Y) grids
+ * stay within `maxWorkgroupsPerDimension` (65535 in WebGPU); N_res = 2048 needs two windows.
+ */
+export function triangleMaxWindowRows(
+  N: number,
+  maxWorkgroupsPerDimension: number,
+  tile: TriangleTile = DEFAULT_TRIANGLE_TILE,
+): number {
+  const pairsPerGroup = 4 * Math.min(tile.wgX, tile.wgY);
+  return Math.max(1, Math.min(N, Math.floor((maxWorkgroupsPerDimension * pairsPerGroup) / Math.max(N, 1))));
+}
+
 export interface TriangleMultiplicationOptions {
   /** Output rows per contract/finish window (default N: one window). */
   rows?: number;
@@ -310,8 +323,10 @@ export async function recordTriangleMultiplication(
 ): Promise<number> {
   const before = rec.dispatches;
   const tile = opts.tile ?? DEFAULT_TRIANGLE_TILE;
-  const rows = Math.max(1, Math.min(opts.rows ?? N, N));
-  const projectRows = Math.max(1, Math.min(opts.projectRows ?? N, N));
+  // Windows default to all N rows, capped so no grid dimension exceeds the device's limit.
+  const maxRows = triangleMaxWindowRows(N, rec.ctx.device.limits.maxComputeWorkgroupsPerDimension, tile);
+  const rows = Math.max(1, Math.min(opts.rows ?? maxRows, N));
+  const projectRows = Math.max(1, Math.min(opts.projectRows ?? maxRows, N));
   const base = { N, layout, eps: opts.eps };
   const project = triangleMultiplicationKernel('project', orientation, tile);
   const contract = triangleMultiplicationKernel('contract', orientation, tile);
