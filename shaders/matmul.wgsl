@@ -170,6 +170,19 @@ fn epilogue(acc: f32, b: u32, row: u32, col: u32, cIndex: u32) -> f32 {
   return v;
 }
 
+// Applies the epilogue to four adjacent outputs C[b, row, col .. col+3] and stores those in range.
+fn storeRow(b: u32, row: u32, col: u32, acc: vec4f) {
+  if (row >= params.M) {
+    return;
+  }
+  let rowBase = b * params.strideC + row * params.ldc;
+  for (var j = 0u; j < 4u; j++) {
+    if (col + j < params.N) {
+      C[rowBase + col + j] = epilogue(acc[j], b, row, col + j, rowBase + col + j);
+    }
+  }
+}
+
 @compute @workgroup_size(WG_X, WG_Y, 1)
 fn main(
   @builtin(local_invocation_id) lid3: vec3u,
@@ -204,19 +217,10 @@ fn main(
     workgroupBarrier();
   }
 
-  var accs = array<vec4f, 4>(acc0, acc1, acc2, acc3);
-  for (var i = 0u; i < 4u; i++) {
-    let row = row0 + ty * 4u + i;
-    if (row >= params.M) {
-      break;
-    }
-    let acc = accs[i];
-    for (var j = 0u; j < 4u; j++) {
-      let col = col0 + tx * 4u + j;
-      if (col < params.N) {
-        let cIndex = b * params.strideC + row * params.ldc + col;
-        C[cIndex] = epilogue(acc[j], b, row, col, cIndex);
-      }
-    }
-  }
+  // Written row by row with the register tile's rows as named values (no dynamic indexing of a
+  // private array, which would push the accumulators out of registers on some compilers).
+  storeRow(b, row0 + ty * 4u, col0 + tx * 4u, acc0);
+  storeRow(b, row0 + ty * 4u + 1u, col0 + tx * 4u, acc1);
+  storeRow(b, row0 + ty * 4u + 2u, col0 + tx * 4u, acc2);
+  storeRow(b, row0 + ty * 4u + 3u, col0 + tx * 4u, acc3);
 }

@@ -9,6 +9,14 @@
  * Fused epilogues. `gate` is AF2's gating with the gate Linear as the matmul:
  * C = sigmoid(acc) ⊙ E (Alg. 7 line 5/6, Alg. 11 lines 2–4 and 6). `residual` is C = E + acc;
  * `residual-in-place` is C += acc (the residual stream is the output buffer).
+ *
+ * Why sigmoid(acc) ⊙ E and not sigmoid(E) ⊙ acc: in every AF2 gate the sigmoid is applied to a
+ * Linear of the block input (g = sigmoid(Linear(x))) and multiplies a tensor computed by other
+ * work (the attention output, the other triangle projection, the triangle update). With the gate
+ * Linear as the matmul, gate projection + sigmoid + multiply is one dispatch. The other form
+ * would need g computed without its sigmoid first and would only fuse into a matmul whose
+ * *output* is gated, but the tensor AF2 gates is the *input* of the following output projection,
+ * so it would save nothing.
  */
 export type Epilogue = 'none' | 'relu' | 'gate' | 'residual' | 'residual-in-place';
 
