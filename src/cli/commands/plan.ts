@@ -1,5 +1,5 @@
 /**
- * `webfold plan --length L [--msa S] [--extra E] [--templates T] [--params FILE [--model NAME] |
+ * `webfold plan --length L [--msa S] [--extra E] [--templates T] [--params FILE [--model-name N] |
  * --dims full|golden] [--precision f32|f16] [--budget BYTES] [--max-binding BYTES]
  * [--adapter FILE.json]`: the ExecutionPlan of a fold as JSON, without a GPU.
  * Exit 0 with the plan; 1 with the PlanError (as JSON on stdout, message on stderr); 2 on bad usage.
@@ -22,14 +22,14 @@ import { fileSource } from '../../model/params/source-node.ts';
 export const summary = 'print the execution plan (chunk sizes, buffers, predicted peak memory) as JSON';
 
 export const usage = `usage: webfold plan --length L [--msa S] [--extra E] [--templates T]
-                   [--params FILE [--model NAME] | --dims full|golden]
+                   [--params FILE [--model-name N] | --dims full|golden]
                    [--precision f32|f16] [--budget BYTES] [--max-binding BYTES] [--adapter FILE.json]
 
   --length L          N_res
   --msa S             MSA cluster rows N_seq (default 512, AF2's max_msa_clusters)
   --extra E           extra MSA rows N_extra (default 1024, AF2's max_extra_msa)
   --templates T       templates N_templ (default 0)
-  --params FILE       plan for the model in FILE (.npz, or a params .tar with --model NAME)
+  --params FILE       plan for the model in FILE (.npz, or a params .tar with --model-name N)
   --dims full|golden  plan for model_1_ptm sizes (default full) or the golden test sizes
   --precision P       f32 (default) or f16 storage (f32 accumulation); f16 needs shader-f16
   --budget BYTES      device memory the fold may use; the plan shrinks chunks to fit, or fails
@@ -84,7 +84,7 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--extra') a.extra = parseCount(flag, value(), 0);
     else if (flag === '--templates') a.templates = parseCount(flag, value(), 0);
     else if (flag === '--params') a.params = value();
-    else if (flag === '--model') a.model = value();
+    else if (flag === '--model-name') a.model = value();
     else if (flag === '--dims') {
       const v = value();
       if (v !== 'full' && v !== 'golden') throw new RangeError(`--dims must be full or golden (got ${v})`);

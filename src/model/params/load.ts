@@ -35,7 +35,7 @@ export async function resolveNpz(source: ByteSource, opts: OpenOptions = {}): Pr
   if (names.length === 1) return tarModelSource(source, names[0]);
   throw new ParamsError(
     'not-found',
-    `${source.name}: a tar of ${names.length} models; pick one with --model (${names.join(', ')})`,
+    `${source.name}: a tar of ${names.length} models; pick one with --model-name (${names.join(', ')})`,
   );
 }
 

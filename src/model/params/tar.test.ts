@@ -107,11 +107,11 @@ describe('tar', () => {
       /af\.tar: no model 'model_3_ptm' \(params_model_3_ptm\.npz\) in the tar; it holds model_1, model_2/,
     );
     await expect(resolveNpz(bufferSource(tar, 'af.tar'))).rejects.toThrow(
-      /pick one with --model \(model_1, model_2\)/,
+      /pick one with --model-name \(model_1, model_2\)/,
     );
   });
 
-  it('a single-model tar needs no --model', async () => {
+  it('a single-model tar needs no --model-name', async () => {
     const tar = makeTar([['params_model_1.npz', small]]);
     const npz = await resolveNpz(bufferSource(tar, 'one.tar'));
     expect(npz.name).toBe('one.tar:params_model_1.npz');
