@@ -8,12 +8,19 @@
 // a and b come from LayerNorm + one Linear with the left and right weights side by side
 // (layernorm.wgsl and matmul.wgsl), unmasked: the mask is applied here, while staging.
 //
+// Sequence chunks (deep MSAs, the extra-MSA stack): ab may hold sequences s0 … s0+S−1 only.
+// Both sums are linear, so each chunk's Σ_{c,e} outer · W is accumulated in `partial`
+// (flags: READ_PARTIAL adds the previous chunks' sum, FINAL applies bias and mask count and adds
+// into z, otherwise the sum is stored in partial). The mask count always runs over all sTotal
+// sequences.
+//
 // Bindings (group 0), row-major, last axis fastest:
 //   0 params  uniform          see Params
-//   1 ab      [S, N, 2C]       read   a = channels 0 … C−1, b = channels C … 2C−1
-//   2 mask    [S, N]           read   MSA mask
+//   1 ab      [S, N, 2C]       read   a = channels 0 … C−1, b = channels C … 2C−1 (the chunk)
+//   2 mask    [sTotal, N]      read   MSA mask (all sequences)
 //   3 weights [C·C·c_z + c_z]  read   W [C, C, c_z] (left channel c first), then bias [c_z]
-//   4 z       [N, N, c_z]      read-write, z += update for output rows r0 … r0+rows−1
+//   4 z       [N, N, c_z]      read-write, z += update for output rows r0 … r0+rows−1 (FINAL)
+//   5 partial [N, N, c_z]      read-write, sum over earlier chunks (a dummy with one chunk)
 //
 // Workgroup layout: 256 invocations; one workgroup owns a block of 8 rows i × 8 columns j
 // (64 pairs, pair p = 8·il + jl) and 128 output channels f (grid: j blocks, i blocks, f tiles).
@@ -46,7 +53,13 @@ struct Params {
   // Offset of the bias in `weights` (= C·C·c_z).
   biasOffset: u32,
   eps: f32,
+  // First sequence of the chunk and all sequences (for the mask count).
+  s0: u32,
+  sTotal: u32,
+  // Bit 0: READ_PARTIAL, bit 1: FINAL.
+  flags: u32,
   pad0: u32,
+  pad1: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -54,6 +67,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read> mask: array<f32>;
 @group(0) @binding(3) var<storage, read> weights: array<f32>;
 @group(0) @binding(4) var<storage, read_write> z: array<f32>;
+@group(0) @binding(5) var<storage, read_write> partial: array<f32>;
 
 // aS[(s·8 + il)·C + c] = a[s0 + s, i, c] · mask[s0 + s, i]
 var<workgroup> aS: array<f32, SB * 8u * C>;
@@ -80,8 +94,8 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
     let i = iBase + t / 8u;
     let j = jBase + t % 8u;
     var n = 0.0;
-    if (i < iEnd && j < N) {
-      for (var s = 0u; s < S; s++) {
+    if (i < iEnd && j < N && (params.flags & 2u) != 0u) {
+      for (var s = 0u; s < params.sTotal; s++) {
         n = fma(mask[s * N + i], mask[s * N + j], n);
       }
     }
@@ -126,7 +140,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
         var v = 0.0;
         if (s0 + s < S && i < iEnd) {
           let row = (s0 + s) * N + i;
-          v = ab[row * ld + cc] * mask[row];
+          v = ab[row * ld + cc] * mask[params.s0 * N + row];
         }
         aS[u] = v;
       }
@@ -139,7 +153,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
         if (s0 + s < S && j < N) {
           let row = (s0 + s) * N + j;
           let base = row * ld + C + e4;
-          v = vec4f(ab[base], ab[base + 1u], ab[base + 2u], ab[base + 3u]) * mask[row];
+          v = vec4f(ab[base], ab[base + 1u], ab[base + 2u], ab[base + 3u]) * mask[params.s0 * N + row];
         }
         bS[u] = v;
       }
@@ -206,7 +220,8 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   addUpdate(4u * tp + 3u, iBase, jBase, fA, oA3, oB3, biasA, biasB);
 }
 
-// z[i, j, fA … fA+3] and z[i, j, fA+64 … fA+67] of block pair p += (acc + bias) / (EPS + count).
+// Block pair p, channels fA … fA+3 and fA+64 … fA+67: with FINAL,
+// z += (partial + acc + bias) / (EPS + count); otherwise partial = (partial +) acc.
 fn addUpdate(p: u32, iBase: u32, jBase: u32, fA: u32, oA: vec4f, oB: vec4f, biasA: vec4f, biasB: vec4f) {
   let N = params.N;
   let cz = params.cz;
@@ -215,17 +230,25 @@ fn addUpdate(p: u32, iBase: u32, jBase: u32, fA: u32, oA: vec4f, oB: vec4f, bias
   if (i >= params.r0 + params.rows || j >= N) {
     return;
   }
+  let readPartial = (params.flags & 1u) != 0u;
+  let isFinal = (params.flags & 2u) != 0u;
   let inv = 1.0 / (params.eps + normS[p]);
-  let zBase = (i * N + j) * cz;
-  let uA = (oA + biasA) * inv;
-  let uB = (oB + biasB) * inv;
+  let base = (i * N + j) * cz;
   let fB = fA + 64u;
   for (var q = 0u; q < 4u; q++) {
-    if (fA + q < cz) {
-      z[zBase + fA + q] += uA[q];
-    }
-    if (fB + q < cz) {
-      z[zBase + fB + q] += uB[q];
+    for (var h = 0u; h < 2u; h++) {
+      let f = select(fA, fB, h == 1u) + q;
+      if (f < cz) {
+        var v = select(oA[q], oB[q], h == 1u);
+        if (readPartial) {
+          v += partial[base + f];
+        }
+        if (isFinal) {
+          z[base + f] += (v + select(biasA[q], biasB[q], h == 1u)) * inv;
+        } else {
+          partial[base + f] = v;
+        }
+      }
     }
   }
 }

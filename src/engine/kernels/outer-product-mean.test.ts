@@ -14,6 +14,7 @@ import {
 } from './outer-product-mean.ref.ts';
 import {
   type OuterProductMeanOptions,
+  outerProductMeanSeqChunk,
   outerProductMeanSharedBytes,
   packOuterProductMeanWeights,
   recordOuterProductMean,
@@ -40,11 +41,18 @@ async function runGpu(
   params: Params,
   path: string,
   opts: OuterProductMeanOptions = {},
-): Promise<{ z: Float32Array; dispatches: number }> {
+): Promise<{ z: Float32Array; dispatches: number; chunk: number }> {
   const { ctx, cache, pool } = env;
   const [S, N] = m.shape;
   const w = packOuterProductMeanWeights(params, path);
   const label = `outer product mean S=${S} N=${N}`;
+  const chunk = outerProductMeanSeqChunk(
+    S,
+    N,
+    w.cm,
+    ctx.device.limits.minStorageBufferOffsetAlignment,
+    opts.seqChunk,
+  );
   const dw = {
     cm: w.cm,
     C: w.C,
@@ -59,14 +67,15 @@ async function runGpu(
     m: pool.upload(m.data, `${label} m`),
     mask: pool.upload(mask.data, `${label} mask`),
     z: pool.upload(z.data, `${label} z`),
-    mNorm: pool.acquire(4 * S * N * w.cm, `${label} LayerNorm(m)`),
-    ab: pool.acquire(4 * S * N * 2 * w.C, `${label} ab`),
+    mNorm: pool.acquire(4 * chunk * N * w.cm, `${label} LayerNorm(m)`),
+    ab: pool.acquire(4 * chunk * N * 2 * w.C, `${label} ab`),
+    partial: pool.acquire(4 * N * N * w.cz, `${label} partial`),
   };
   try {
     const rec = new Recorder(ctx, cache, label);
     const dispatches = await recordOuterProductMean(rec, N, S, dw, bufs, opts);
     rec.submit();
-    return { z: await readFloat32(ctx.device, bufs.z, z.data.length), dispatches };
+    return { z: await readFloat32(ctx.device, bufs.z, z.data.length), dispatches, chunk };
   } finally {
     for (const b of [...Object.values(bufs), dw.lnScale, dw.lnOffset, dw.projW, dw.projB, dw.out])
       pool.release(b);
@@ -88,6 +97,13 @@ describe('outer product mean kernel', () => {
     expect(() => packOuterProductMeanWeights(p, PATH)).toThrow(/left_projection\/\/weights: C = 6/);
   });
 
+  it('rounds sequence chunks to aligned offsets of m', () => {
+    expect(outerProductMeanSeqChunk(512, 35, 32, 256, 100)).toBe(100); // 35·32·4 B = 17.5 · 256
+    expect(outerProductMeanSeqChunk(512, 35, 32, 256, 3)).toBe(4);
+    expect(outerProductMeanSeqChunk(5120, 1024, 64, 256, 1000)).toBe(1000);
+    expect(outerProductMeanSeqChunk(5, 7, 5, 256, 2)).toBe(5); // step 64 > S: one chunk
+  });
+
   it('fits 16 KiB of workgroup memory at AF2 size (C = 32)', () => {
     expect(outerProductMeanSharedBytes({ C: 32 })).toBeLessThanOrEqual(16384);
   });
@@ -103,6 +119,9 @@ describe('outer product mean vs CPU reference (real Dawn device)', () => {
       // More than 128 output channels (two f tiles), odd S with SB = 4, row windows.
       { N: 20, S: 7, cm: 9, C: 12, cz: 130, opts: { rows: 9, sb: 4 } },
       { N: 33, S: 1, cm: 8, C: 12, cz: 16, opts: { rows: 8 } },
+      // Sequence chunks (partial sums), with and without row windows.
+      { N: 33, S: 9, cm: 8, C: 8, cz: 16, opts: { seqChunk: 2 } },
+      { N: 7, S: 70, cm: 5, C: 8, cz: 130, opts: { seqChunk: 30, rows: 4 } },
     ];
   for (const { N, S, cm, C, cz, opts } of cases) {
     it(`N=${N} S=${S} c_m=${cm} C=${C} c_z=${cz}${opts ? ` ${JSON.stringify(opts)}` : ''}`, async () => {
@@ -111,7 +130,7 @@ describe('outer product mean vs CPU reference (real Dawn device)', () => {
       const m = tensor([S, N, cm], seededArray(S * N * cm, seed + 10, -2, 3));
       const z = tensor([N, N, cz], seededArray(N * N * cz, seed + 11, -1, 1));
       const mask = maskedMsaMask(S, N, seed + 12);
-      const { z: got, dispatches } = await runGpu(z, m, mask, params, PATH, opts);
+      const { z: got, dispatches, chunk } = await runGpu(z, m, mask, params, PATH, opts);
       const ref = outerProductMeanRef(z, m, mask, params, PATH);
       const update = ref.map((v, i) => v - z.data[i]);
       const r = compare(
@@ -123,7 +142,8 @@ describe('outer product mean vs CPU reference (real Dawn device)', () => {
         `opm N=${N} S=${S}: max|err| ${r.maxAbsError.toExponential(2)} of max ${r.scale.toExponential(2)}`,
       );
       expect(r.maxAbsError, `max|err| ${r.maxAbsError} > ${r.tolerance}`).toBeLessThanOrEqual(r.tolerance);
-      expect(dispatches).toBe(2 + Math.ceil(N / (opts?.rows ?? N)));
+      expect(dispatches).toBe((2 + Math.ceil(N / (opts?.rows ?? N))) * Math.ceil(S / chunk));
+      if (opts?.seqChunk) expect(chunk).toBeLessThan(S);
     });
   }
 });
@@ -135,7 +155,7 @@ describe('outer product mean vs golden module (whole module on the GPU)', () => 
     const want = g.outputs.update;
     const N = m.shape[1];
     const z = tensor([N, N, want.shape[2]], seededArray(want.data.length, 5, -1, 1));
-    for (const opts of [{}, { rows: 16 }] as OuterProductMeanOptions[]) {
+    for (const opts of [{}, { rows: 16 }, { seqChunk: 3 }] as OuterProductMeanOptions[]) {
       const { z: got, dispatches } = await runGpu(z, m, mask, g.params, g.path, opts);
       const r = compare(
         Array.from(got, (v, i) => v - z.data[i]),

@@ -7,17 +7,20 @@
  *   outer_product_mean.wgsl z[i, j] += (Σ_s a_si ⊗ b_sj · W + bias) / (1e-3 + Σ_s mask_si mask_sj)
  *                           in blocks of 8 × 8 pairs, for a window of rows i          (lines 3–5)
  *
- * Three dispatches per module with one row window; 2 + ⌈N / rows⌉ otherwise.
+ * Deep MSAs can be taken in sequence chunks: each chunk's LayerNorm and projections are made
+ * into chunk-sized scratch and its projected outer products summed in a [N, N, c_z] `partial`
+ * buffer; the last chunk applies bias and mask count and adds into z.
+ * Dispatches: (2 + ⌈N / rows⌉) · ⌈N_seq / seqChunk⌉; 3 with one window and one chunk.
  */
 
 import opmWgsl from '../../../shaders/outer_product_mean.wgsl?raw';
 import { DeviceLimitError } from '../../gpu/errors.ts';
 import type { KernelDescriptor } from '../../gpu/kernel.ts';
 import type { Recorder } from '../../gpu/launch.ts';
-import { type Params, param } from '../../model/reference/ops.ts';
+import { LN_EPS, type Params, param } from '../../model/reference/ops.ts';
 import { OUTER_PRODUCT_MEAN_EPS } from '../../model/reference/outer-product-mean.ts';
-import { recordLayerNorm } from './layernorm.ts';
-import { recordMatmul } from './matmul.ts';
+import { layerNormConfig, layerNormKernel } from './layernorm.ts';
+import { recordMatmul, unusedBinding } from './matmul.ts';
 
 /** Host-side weights of one outer product mean, in the layouts the three kernels read. */
 export interface OuterProductMeanWeights {
@@ -88,7 +91,15 @@ export interface OuterProductMeanDeviceWeights {
 
 export interface OuterProductMeanDims {
   N: number;
+  /** Sequences in ab (the chunk). */
   S: number;
+  /** First sequence of the chunk (default 0) and all sequences (default S). */
+  s0?: number;
+  sTotal?: number;
+  /** Add the earlier chunks' sums from `partial`. */
+  readPartial?: boolean;
+  /** Last chunk: bias, mask count, z +=; otherwise the sum goes to `partial`. Default true. */
+  final?: boolean;
   cz: number;
   /** First output row i of the window. */
   r0: number;
@@ -124,13 +135,16 @@ export function outerProductMeanKernel(cfg: OuterProductMeanConfig): KernelDescr
       { name: 'mask', kind: 'read-only-storage' },
       { name: 'weights', kind: 'read-only-storage' },
       { name: 'z', kind: 'storage' },
+      { name: 'partial', kind: 'storage' },
     ],
     workgroups: (d) => [Math.ceil(d.N / 8), Math.ceil(d.rows / 8), d.rows > 0 ? Math.ceil(d.cz / 128) : 0],
     uniforms: (d) => {
       if (d.r0 + d.rows > d.N) throw new RangeError(`outer product mean: rows ${d.r0}+${d.rows} > N=${d.N}`);
-      const u = new Uint32Array(8);
+      const u = new Uint32Array(12);
+      const flags = (d.readPartial ? 1 : 0) | (d.final === false ? 0 : 2);
       u.set([d.N, d.S, d.r0, d.rows, d.cz, cfg.C * cfg.C * d.cz]);
       new Float32Array(u.buffer)[6] = d.eps ?? OUTER_PRODUCT_MEAN_EPS;
+      u.set([d.s0 ?? 0, d.sTotal ?? d.S, flags], 7);
       return u;
     },
   };
@@ -143,10 +157,12 @@ export interface OuterProductMeanBuffers {
   mask: GPUBuffer;
   /** [N_res, N_res, c_z], updated in place. */
   z: GPUBuffer;
-  /** Scratch [N_seq, N_res, c_m]: LayerNorm(m). */
+  /** Scratch [seqChunk, N_res, c_m]: LayerNorm(m). */
   mNorm: GPUBuffer;
-  /** Scratch [N_seq, N_res, 2C]. */
+  /** Scratch [seqChunk, N_res, 2C]. */
   ab: GPUBuffer;
+  /** Scratch [N_res, N_res, c_z]; needed only with more than one sequence chunk. */
+  partial?: GPUBuffer;
 }
 
 export interface OuterProductMeanOptions {
@@ -154,6 +170,28 @@ export interface OuterProductMeanOptions {
   rows?: number;
   /** Sequences staged per step (default 2). */
   sb?: number;
+  /** Sequences per chunk (default all; rounded by outerProductMeanSeqChunk). */
+  seqChunk?: number;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/**
+ * Sequences per chunk: `wanted` rounded up so each chunk of m, bound at byte offset
+ * s0 · N · c_m · 4, starts on the device's storage offset alignment; all S if that is fewer.
+ */
+export function outerProductMeanSeqChunk(
+  S: number,
+  N: number,
+  cm: number,
+  offsetAlignment: number,
+  wanted = S,
+): number {
+  const step = offsetAlignment / gcd(offsetAlignment, 4 * N * cm);
+  const r = Math.max(1, Math.min(wanted, S));
+  return r >= S ? Math.max(S, 1) : Math.min(S, Math.ceil(r / step) * step);
 }
 
 /**
@@ -180,29 +218,57 @@ export async function recordOuterProductMean(
       `outer product mean (C=${w.C})`,
     );
   }
-  const rowsMN = S * N;
-  // [N_seq, N_res, c_m]  (line 1)
-  await recordLayerNorm(
-    rec,
-    { rows: rowsMN, C: w.cm },
-    { x: bufs.m, scale: w.lnScale, offset: w.lnOffset, y: bufs.mNorm },
+  const { device } = rec.ctx;
+  const chunk = outerProductMeanSeqChunk(
+    S,
+    N,
+    w.cm,
+    device.limits.minStorageBufferOffsetAlignment,
+    opts.seqChunk,
   );
-  // [N_seq, N_res, 2C] = LayerNorm(m) · [W_left | W_right] + [b_left | b_right]  (line 2, unmasked)
-  await recordMatmul(
-    rec,
-    { M: rowsMN, K: w.cm, N: 2 * w.C },
-    { a: bufs.mNorm, b: w.projW, bias: w.projB, c: bufs.ab },
-    { bias: true },
-  );
-  // [rows, N_res, c_z] z += outer product mean  (lines 3–5)
+  if (chunk < S && !bufs.partial)
+    throw new Error('outer product mean: sequence chunks need a partial buffer');
   const kernel = outerProductMeanKernel(cfg);
+  const layerNorm = layerNormKernel(layerNormConfig(w.cm));
+  const unused = unusedBinding(device);
   const rows = Math.max(1, Math.min(opts.rows ?? N, N));
-  for (let r0 = 0; r0 < N; r0 += rows) {
+  for (let s0 = 0; s0 < S; s0 += chunk) {
+    const sc = Math.min(chunk, S - s0);
+    const rowsMN = sc * N;
+    // The chunk's sequences of m, bound as a window.
+    const m = { buffer: bufs.m, offset: s0 * N * w.cm * 4, size: rowsMN * w.cm * 4 };
+    // [sc, N_res, c_m]  (line 1)
     await rec.dispatch(
-      kernel,
-      { N, S, cz: w.cz, r0, rows: Math.min(rows, N - r0) },
-      { ab: bufs.ab, mask: bufs.mask, weights: w.out, z: bufs.z },
+      layerNorm,
+      { rows: rowsMN, C: w.cm, eps: LN_EPS },
+      { x: m, scale: w.lnScale, offset: w.lnOffset, y: bufs.mNorm },
     );
+    // [sc, N_res, 2C] = LayerNorm(m) · [W_left | W_right] + [b_left | b_right]  (line 2, unmasked)
+    await recordMatmul(
+      rec,
+      { M: rowsMN, K: w.cm, N: 2 * w.C },
+      { a: bufs.mNorm, b: w.projW, bias: w.projB, c: bufs.ab },
+      { bias: true },
+    );
+    // [rows, N_res, c_z] z += outer product mean, or partial sums  (lines 3–5)
+    const last = s0 + sc >= S;
+    for (let r0 = 0; r0 < N; r0 += rows) {
+      await rec.dispatch(
+        kernel,
+        {
+          N,
+          S: sc,
+          s0,
+          sTotal: S,
+          readPartial: s0 > 0,
+          final: last,
+          cz: w.cz,
+          r0,
+          rows: Math.min(rows, N - r0),
+        },
+        { ab: bufs.ab, mask: bufs.mask, weights: w.out, z: bufs.z, partial: bufs.partial ?? unused },
+      );
+    }
   }
   return rec.dispatches - before;
 }
