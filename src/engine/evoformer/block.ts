@@ -1,0 +1,233 @@
+/**
+ * Algorithm 6, lines 2–10 (one Evoformer block) and Algorithm 18, lines 2–10 (one extra-MSA
+ * block, with Algorithm 19 in place of Algorithm 8) on the GPU, in AF2's order, every update
+ * added in place to the device buffers m (or e) and z:
+ *
+ *   m += MSARowAttentionWithPairBias(m, z)     Alg 7    6 dispatches
+ *   m += MSAColumnAttention(m)                 Alg 8    4  (Alg 19: 4)
+ *   m += MSATransition(m)                      Alg 9    3 per row chunk
+ *   z += OuterProductMean(m)                   Alg 10   3 (2 + row windows)
+ *   z += TriangleMultiplicationOutgoing(z)     Alg 11   3 (1 + 2 per row window)
+ *   z += TriangleMultiplicationIncoming(z)     Alg 12   3
+ *   z += TriangleAttentionStartingNode(z)      Alg 13   4
+ *   z += TriangleAttentionEndingNode(z)        Alg 14   4
+ *   z += PairTransition(z)                     Alg 15   3 per row chunk
+ *                                                       = 33 with one chunk/window per module
+ *
+ * Nothing is read back inside a block; the caller records one block per Recorder and submits it
+ * as one command buffer. Reference: src/model/reference/evoformer-block.ts.
+ */
+import type { BufferPool } from '../../gpu/buffers.ts';
+import type { Recorder } from '../../gpu/launch.ts';
+import { recordOuterProductMean } from '../kernels/outer-product-mean.ts';
+import { recordTransition, transitionChunkRows, transitionScratchBytes } from '../kernels/transition.ts';
+import {
+  recordTriangleMultiplication,
+  type TriangleMultiplicationOrientation,
+  triangleScratchBytes,
+} from '../kernels/triangle-multiplication.ts';
+import {
+  recordMsaColumnAttention,
+  recordMsaColumnGlobalAttention,
+  recordMsaRowAttention,
+  recordTriangleAttention,
+  Transients,
+} from './attention-modules.ts';
+import type { EvoformerBlockWeights, TriangleMultiplicationDeviceWeights } from './module-weights.ts';
+
+export interface BlockSizes {
+  /** N_seq (or N_extra_seq for the extra-MSA stack) */
+  nSeq: number;
+  nRes: number;
+}
+
+export interface BlockBuffers {
+  /** [N_seq, N_res, c_m] (e [N_extra, N_res, c_e]), updated in place */
+  m: GPUBuffer;
+  /** [N_res, N_res, c_z], updated in place */
+  z: GPUBuffer;
+  /** [N_seq, N_res] */
+  msaMask: GPUBuffer;
+  /** [N_res, N_res] */
+  pairMask: GPUBuffer;
+}
+
+/** Chunking of the row-wise modules (default: one chunk / window each). */
+export interface BlockChunks {
+  msaTransitionRows?: number;
+  pairTransitionRows?: number;
+  outerProductMeanRows?: number;
+  triangleRows?: number;
+}
+
+async function transitionStep(
+  rec: Recorder,
+  pool: BufferPool,
+  rows: number,
+  w: EvoformerBlockWeights['msaTransition'],
+  x: GPUBuffer,
+  chunkRows: number | undefined,
+  label: string,
+): Promise<void> {
+  const chunk = transitionChunkRows(
+    rows,
+    w.c,
+    rec.ctx.device.limits.minStorageBufferOffsetAlignment,
+    chunkRows,
+  );
+  const bytes = transitionScratchBytes(chunk, w);
+  const t = new Transients(pool, label);
+  const xNorm = t.get(bytes.xNorm / 4, 'LayerNorm(x)');
+  const hidden = t.get(bytes.hidden / 4, 'hidden');
+  // [rows, c] x += Transition(x)
+  await recordTransition(rec, rows, w, { x, xNorm, hidden }, chunk);
+  t.release();
+}
+
+async function triangleStep(
+  rec: Recorder,
+  pool: BufferPool,
+  orientation: TriangleMultiplicationOrientation,
+  N: number,
+  w: TriangleMultiplicationDeviceWeights,
+  bufs: BlockBuffers,
+  rows: number | undefined,
+  label: string,
+): Promise<void> {
+  const bytes = triangleScratchBytes(N, w.layout, rows ?? N);
+  const t = new Transients(pool, label);
+  // [N_res, N_res, c_z] z += TriangleMultiplication(z)
+  await recordTriangleMultiplication(
+    rec,
+    orientation,
+    N,
+    w.layout,
+    {
+      z: bufs.z,
+      mask: bufs.pairMask,
+      weights: w.buffer,
+      x: t.get(bytes.x / 4, 'LayerNorm(z)'),
+      left: t.get(bytes.left / 4, 'left'),
+      right: t.get(bytes.right / 4, 'right'),
+      t: t.get(bytes.t / 4, 't'),
+    },
+    { rows },
+  );
+  t.release();
+}
+
+/**
+ * Records one Evoformer (or extra-MSA) block into `rec`. Returns the dispatches recorded.
+ * `label` names the block in buffer labels (e.g. `evoformer_iteration[3]`).
+ */
+export async function recordEvoformerBlock(
+  rec: Recorder,
+  pool: BufferPool,
+  w: EvoformerBlockWeights,
+  sizes: BlockSizes,
+  bufs: BlockBuffers,
+  label: string,
+  chunks: BlockChunks = {},
+): Promise<number> {
+  const before = rec.dispatches;
+  const { nSeq: S, nRes: N } = sizes;
+  const at = (m: string) => `${label}/${m}`;
+  // [N_seq, N_res, c_m]  (line 3)
+  await recordMsaRowAttention(rec, pool, w.rowAttention, sizes, bufs, at('msa_row_attention_with_pair_bias'));
+  // [N_seq, N_res, c_m]  (line 4)
+  if (w.globalColumnAttention) {
+    await recordMsaColumnGlobalAttention(
+      rec,
+      pool,
+      w.globalColumnAttention,
+      sizes,
+      bufs,
+      at('msa_column_global_attention'),
+    );
+  } else if (w.columnAttention) {
+    await recordMsaColumnAttention(rec, pool, w.columnAttention, sizes, bufs, at('msa_column_attention'));
+  } else {
+    throw new Error(`${label}: no column attention weights`);
+  }
+  // [N_seq, N_res, c_m]  (line 5)
+  await transitionStep(
+    rec,
+    pool,
+    S * N,
+    w.msaTransition,
+    bufs.m,
+    chunks.msaTransitionRows,
+    at('msa_transition'),
+  );
+  // [N_res, N_res, c_z]  (line 6)
+  {
+    const o = w.outerProductMean;
+    const t = new Transients(pool, at('outer_product_mean'));
+    await recordOuterProductMean(
+      rec,
+      N,
+      S,
+      o,
+      {
+        m: bufs.m,
+        mask: bufs.msaMask,
+        z: bufs.z,
+        mNorm: t.get(S * N * o.cm, 'LayerNorm(m)'),
+        ab: t.get(S * N * 2 * o.C, 'a|b'),
+      },
+      { rows: chunks.outerProductMeanRows },
+    );
+    t.release();
+  }
+  // [N_res, N_res, c_z]  (lines 7–8)
+  await triangleStep(
+    rec,
+    pool,
+    'outgoing',
+    N,
+    w.triangleMultiplicationOutgoing,
+    bufs,
+    chunks.triangleRows,
+    at('triangle_multiplication_outgoing'),
+  );
+  await triangleStep(
+    rec,
+    pool,
+    'incoming',
+    N,
+    w.triangleMultiplicationIncoming,
+    bufs,
+    chunks.triangleRows,
+    at('triangle_multiplication_incoming'),
+  );
+  // [N_res, N_res, c_z]  (lines 9–10)
+  await recordTriangleAttention(
+    rec,
+    pool,
+    w.triangleAttentionStarting,
+    'starting',
+    N,
+    bufs,
+    at('triangle_attention_starting_node'),
+  );
+  await recordTriangleAttention(
+    rec,
+    pool,
+    w.triangleAttentionEnding,
+    'ending',
+    N,
+    bufs,
+    at('triangle_attention_ending_node'),
+  );
+  // [N_res, N_res, c_z]  (line 11)
+  await transitionStep(
+    rec,
+    pool,
+    N * N,
+    w.pairTransition,
+    bufs.z,
+    chunks.pairTransitionRows,
+    at('pair_transition'),
+  );
+  return rec.dispatches - before;
+}
