@@ -17,7 +17,9 @@
 //   x       [N, N, c_z]       LayerNorm(z) (written by project, read by finish)
 //   left    [C, N, N]         channel-major projections of channels ch0 … ch0+C−1 (C = chLocal)
 //   right   [C, N, N]
-//   t       [C, rows, N]      contraction of the row window i0 … i0+rows−1 (window-local rows)
+//   t       [c, rows, N]      contraction of the row window i0 … i0+rows−1 (window-local rows),
+//                             planes ch0 … ch0+C−1 written per channel chunk
+//   zIn     [N, N, c_z]       finish out of place (OUT_OF_PLACE): z = zIn + update
 //   weights packed by triangle-multiplication.ts (offsets in params):
 //     lnScale, lnOffset [c_z]; proj [c_z, c, 4] (quantities left_projection, left_gate,
 //     right_projection, right_gate, fastest); projBias [c, 4]; centerScale, centerOffset [c];
@@ -26,6 +28,9 @@
 // Row windows: project handles z rows r0 … r0+rows−1 (all N columns of each), contract and
 // finish handle output rows i0 … i0+rows−1 (params.r0 is the window start for all three).
 // contract needs left/right complete for all N rows of its channels.
+// Channel chunks: project and contract may handle channels ch0 … ch0+C−1 only (left/right then
+// hold C planes); finish needs all c planes of t. Re-projecting a chunk for a later window reads
+// z, so with several chunks and windows finish writes out of place (z = zIn + update).
 //
 // Workgroup layout: WG_X × WG_Y invocations (default 16 × 16), each owning a 4 × 4 register
 // tile; K is walked in steps of TILE_K through workgroup tiles tileX (TILE_K × 4·WG_X) and
@@ -70,7 +75,8 @@ struct Params {
   outB: u32,
   gateW: u32,
   gateB: u32,
-  pad0: u32,
+  // finish: 1 → z = zIn + update, 0 → z += update.
+  outOfPlace: u32,
 }
 
 // Binding 0 is the uniform block of every entry point; the storage bindings after it differ per
@@ -95,6 +101,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read> fx: array<f32>;
 @group(0) @binding(3) var<storage, read> fweights: array<f32>;
 @group(0) @binding(4) var<storage, read_write> fz: array<f32>;
+@group(0) @binding(5) var<storage, read> fzIn: array<f32>;
 
 var<workgroup> tileX: array<vec4f, TILE_K * WG_X>;
 var<workgroup> tileY: array<vec4f, TILE_K * WG_Y>;
@@ -340,7 +347,7 @@ fn contract(
 
   // Row by row with the register tile's rows as named values (no dynamic indexing of a private
   // array, which can push accumulators out of registers).
-  let tPlane = c * params.rows * N;
+  let tPlane = (params.ch0 + c) * params.rows * N;
   storeT(tPlane, il0 + 4u * ty, j0 + 4u * tx, acc0);
   storeT(tPlane, il0 + 4u * ty + 1u, j0 + 4u * tx, acc1);
   storeT(tPlane, il0 + 4u * ty + 2u, j0 + 4u * tx, acc2);
@@ -364,14 +371,14 @@ fn storeT(tPlane: u32, il: u32, j: u32, acc: vec4f) {
 // finish: Algorithm 11/12 line 4 and the residual add
 // ---------------------------------------------------------------------------------------------
 
-// LayerNorm statistics over the chLocal channels of t for the workgroup's 4·WG_Y window pairs
+// LayerNorm statistics over the cTotal channels of t for the workgroup's 4·WG_Y window pairs
 // (pair m ↔ window-local pair q0 + m; t is channel-major, so lanes read consecutive pairs).
 fn finishStats(lid: u32, q0: u32, qEnd: u32) {
   let P = 4u * WG_Y;
   let G = (WG_X * WG_Y) / P;
   let m = lid % P;
   let g0 = lid / P;
-  let C = params.chLocal;
+  let C = params.cTotal;
   let stride = params.rows * params.N;
   let q = q0 + m;
   var s = 0.0;
@@ -430,7 +437,7 @@ fn finish(
   let ty = lid3.y;
   let N = params.N;
   let cz = params.cz;
-  let C = params.chLocal;
+  let C = params.cTotal;
   let threads = WG_X * WG_Y;
   let P = 4u * WG_Y;
   let TF = 4u * WG_X;
@@ -531,7 +538,8 @@ fn finish(
   addUpdate(q + 3u, fb, o3, g3, outB, gateB);
 }
 
-// z[window pair q, f … f+3] += (o + outB) ⊙ sigmoid(g + gateB)  (in-range entries only).
+// z[window pair q, f … f+3] (+)= (o + outB) ⊙ sigmoid(g + gateB)  (in-range entries only).
+// Out of place the residual is zIn.
 fn addUpdate(q: u32, f: u32, o: vec4f, g: vec4f, outB: vec4f, gateB: vec4f) {
   let cz = params.cz;
   if (q >= params.rows * params.N) {
@@ -541,7 +549,11 @@ fn addUpdate(q: u32, f: u32, o: vec4f, g: vec4f, outB: vec4f, gateB: vec4f) {
   let zBase = (params.r0 * params.N + q) * cz;
   for (var j = 0u; j < 4u; j++) {
     if (f + j < cz) {
-      fz[zBase + f + j] += update[j];
+      if (params.outOfPlace != 0u) {
+        fz[zBase + f + j] = fzIn[zBase + f + j] + update[j];
+      } else {
+        fz[zBase + f + j] += update[j];
+      }
     }
   }
 }

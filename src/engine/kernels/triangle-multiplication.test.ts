@@ -53,7 +53,7 @@ async function runGpu(
   const { ctx, cache, pool } = env;
   const N = z.shape[0];
   const { layout, data } = packTriangleMultiplicationWeights(params, path);
-  const scratch = triangleScratchBytes(N, layout, opts.rows ?? N);
+  const scratch = triangleScratchBytes(N, layout, opts.rows ?? N, opts.channels);
   const label = `triangle ${orientation} N=${N}`;
   const bufs = {
     z: pool.upload(z.data, `${label} z`),
@@ -63,14 +63,15 @@ async function runGpu(
     left: pool.acquire(scratch.left, `${label} left`),
     right: pool.acquire(scratch.right, `${label} right`),
     t: pool.acquire(scratch.t, `${label} t`),
+    zOut: opts.channels ? pool.acquire(4 * z.data.length, `${label} z out`) : undefined,
   };
   try {
     const rec = new Recorder(ctx, cache, label);
     const dispatches = await recordTriangleMultiplication(rec, orientation, N, layout, bufs, opts);
     rec.submit();
-    return { z: await readFloat32(ctx.device, bufs.z, z.data.length), dispatches };
+    return { z: await readFloat32(ctx.device, bufs.zOut ?? bufs.z, z.data.length), dispatches };
   } finally {
-    for (const b of Object.values(bufs)) pool.release(b);
+    for (const b of Object.values(bufs)) if (b) pool.release(b);
   }
 }
 
@@ -120,6 +121,9 @@ describe('triangle multiplication vs CPU reference (real Dawn device)', () => {
     // Row windows that do not divide N, and different project / output windows.
     { N: 33, cz: 12, c: 9, opts: { rows: 10, projectRows: 7 } },
     { N: 65, cz: 8, c: 4, opts: { rows: 64 } },
+    // Channel chunks (out of place), with and without row windows.
+    { N: 33, cz: 12, c: 9, opts: { channels: 4 } },
+    { N: 33, cz: 12, c: 9, opts: { channels: 5, rows: 16, projectRows: 20 } },
   ];
   for (const orientation of ['outgoing', 'incoming'] as const) {
     for (const { N, cz, c, opts } of cases) {
@@ -138,9 +142,12 @@ describe('triangle multiplication vs CPU reference (real Dawn device)', () => {
           `triangle ${orientation} N=${N}: max|err| ${r.maxAbsError.toExponential(2)} of max ${r.scale.toExponential(2)}`,
         );
         expect(r.maxAbsError, `max|err| ${r.maxAbsError} > ${r.tolerance}`).toBeLessThanOrEqual(r.tolerance);
-        const rows = opts?.rows ?? N;
-        const projectRows = opts?.projectRows ?? N;
-        expect(dispatches).toBe(Math.ceil(N / projectRows) + 2 * Math.ceil(N / rows));
+        const windows = Math.ceil(N / (opts?.rows ?? N));
+        const projects = Math.ceil(N / (opts?.projectRows ?? N));
+        const chunks = Math.ceil(c / (opts?.channels ?? c));
+        expect(dispatches).toBe(
+          chunks === 1 ? projects + 2 * windows : windows * (chunks * (projects + 1) + 1),
+        );
       });
     }
   }
@@ -163,7 +170,7 @@ describe('triangle multiplication vs golden modules (whole module on the GPU)', 
       const g = await loadGoldenModule(name);
       const { pair_act: z, pair_mask: mask } = g.inputs;
       const want = g.outputs.update;
-      for (const opts of [{}, { rows: 16 }] as TriangleMultiplicationOptions[]) {
+      for (const opts of [{}, { rows: 16 }, { channels: 4, rows: 18 }] as TriangleMultiplicationOptions[]) {
         const { z: got, dispatches } = await runGpu(z, mask, g.params, g.path, orientation, opts);
         const update = Array.from(got, (v, i) => v - z.data[i]);
         const r = compare(update, want.data, REL_TOL);

@@ -9,6 +9,8 @@
  *   finish    (line 4)     z[i, j] += sigmoid(Linear(x)) ⊙ Linear(LayerNorm(t))  (same window)
  *
  * Three dispatches per module when the window is all N rows; 1 + 2·⌈N / rows⌉ otherwise.
+ * Channel chunks bound left/right to [chunk, N, N] (each chunk is projected and contracted in
+ * turn, per window, and finish writes out of place): ⌈N/rows⌉ · (⌈c/chunk⌉ · (⌈N/projectRows⌉ + 1) + 1).
  */
 
 import triangleWgsl from '../../../shaders/triangle_multiplication.wgsl?raw';
@@ -16,6 +18,7 @@ import type { KernelDescriptor } from '../../gpu/kernel.ts';
 import type { Recorder } from '../../gpu/launch.ts';
 import { LN_EPS, type Params, param } from '../../model/reference/ops.ts';
 import type { TriangleMultiplicationOrientation } from '../../model/reference/triangle-multiplication.ts';
+import { unusedBinding } from './matmul.ts';
 
 export type { TriangleMultiplicationOrientation } from '../../model/reference/triangle-multiplication.ts';
 
@@ -148,13 +151,18 @@ export interface TriangleDims {
   layout: TriangleWeightLayout;
   /** project: also write x = LayerNorm(z) for the window's rows. */
   writeX?: boolean;
+  /** project / contract: first channel and channels of the chunk (default 0 and all c). */
+  ch0?: number;
+  channels?: number;
+  /** finish: z = zIn + update instead of z += update. */
+  outOfPlace?: boolean;
   eps?: number;
 }
 
 function packParams(d: TriangleDims): Uint32Array {
   const L = d.layout;
   const u = new Uint32Array(20);
-  u.set([d.N, d.r0, d.rows, L.cz, 0, L.c, L.c, d.writeX === false ? 0 : 1]);
+  u.set([d.N, d.r0, d.rows, L.cz, d.ch0 ?? 0, d.channels ?? L.c, L.c, d.writeX === false ? 0 : 1]);
   new Float32Array(u.buffer)[8] = d.eps ?? LN_EPS;
   u.set(
     [
@@ -171,6 +179,7 @@ function packParams(d: TriangleDims): Uint32Array {
     ],
     9,
   );
+  u[19] = d.outOfPlace ? 1 : 0;
   return u;
 }
 
@@ -184,6 +193,11 @@ function checkWindow(d: TriangleDims): void {
   const L = d.layout;
   if (Math.max(d.N * d.N * Math.max(L.c, L.cz), L.length) > 0xffffffff) {
     throw new RangeError(`triangle multiplication: N=${d.N} overflows u32 indices`);
+  }
+  const ch0 = d.ch0 ?? 0;
+  const channels = d.channels ?? L.c;
+  if (!ok(ch0) || !ok(channels) || ch0 + channels > L.c) {
+    throw new RangeError(`triangle multiplication: channels ${ch0}+${channels} outside c=${L.c}`);
   }
 }
 
@@ -209,6 +223,7 @@ const BINDINGS: Record<TriangleStage, KernelDescriptor<TriangleDims>['bindings']
     { name: 'x', kind: 'read-only-storage' },
     { name: 'weights', kind: 'read-only-storage' },
     { name: 'z', kind: 'storage' },
+    { name: 'zIn', kind: 'read-only-storage' },
   ],
 };
 
@@ -231,9 +246,13 @@ export function triangleMultiplicationKernel(
     const L = d.layout;
     switch (stage) {
       case 'project':
-        return [Math.ceil((d.rows * d.N) / (4 * wgX)), Math.ceil(L.c / wgY), 1];
+        return [Math.ceil((d.rows * d.N) / (4 * wgX)), Math.ceil((d.channels ?? L.c) / wgY), 1];
       case 'contract':
-        return [Math.ceil(d.N / (4 * wgX)), Math.ceil(d.rows / (4 * wgY)), d.rows > 0 ? L.c : 0];
+        return [
+          Math.ceil(d.N / (4 * wgX)),
+          Math.ceil(d.rows / (4 * wgY)),
+          d.rows > 0 ? (d.channels ?? L.c) : 0,
+        ];
       case 'finish':
         return [Math.ceil(L.cz / (4 * wgX)), Math.ceil((d.rows * d.N) / (4 * wgY)), 1];
     }
@@ -265,11 +284,16 @@ export interface TriangleMultiplicationBuffers {
   weights: GPUBuffer;
   /** Scratch [N, N, c_z]: LayerNorm(z). */
   x: GPUBuffer;
-  /** Scratch [c, N, N] each. */
+  /** Scratch [channel chunk, N, N] each. */
   left: GPUBuffer;
   right: GPUBuffer;
   /** Scratch [c, rows, N] for the largest window. */
   t: GPUBuffer;
+  /**
+   * [N, N, c_z] output when given (z is then only read): z_out = z + update. Required with
+   * channel chunks.
+   */
+  zOut?: GPUBuffer;
 }
 
 /** Bytes of each scratch buffer for N residues and a row window of `rows`. */
@@ -277,11 +301,13 @@ export function triangleScratchBytes(
   N: number,
   layout: TriangleWeightLayout,
   rows = N,
+  channels = layout.c,
 ): { x: number; left: number; right: number; t: number } {
+  const chunk = Math.min(channels, layout.c);
   return {
     x: 4 * N * N * layout.cz,
-    left: 4 * layout.c * N * N,
-    right: 4 * layout.c * N * N,
+    left: 4 * chunk * N * N,
+    right: 4 * chunk * N * N,
     t: 4 * layout.c * Math.min(rows, N) * N,
   };
 }
@@ -304,14 +330,17 @@ export interface TriangleMultiplicationOptions {
   rows?: number;
   /** Rows per project window (default N). */
   projectRows?: number;
+  /** Channels per chunk of left/right (default all c). More than one chunk needs bufs.zOut. */
+  channels?: number;
   tile?: TriangleTile;
   eps?: number;
 }
 
 /**
- * Records z += TriangleMultiplication(z, mask) (Algorithm 11 or 12). All projections are made
- * before the first output window is written, so every window sees the original z.
- * Returns the number of dispatches recorded.
+ * Records z += TriangleMultiplication(z, mask) (Algorithm 11 or 12), or zOut = z + update when
+ * bufs.zOut is given. With one channel chunk all projections are made before the first output
+ * window is written, so every window sees the original z; with several, each window re-projects
+ * chunk by chunk from the unchanged z. Returns the number of dispatches recorded.
  */
 export async function recordTriangleMultiplication(
   rec: Recorder,
@@ -331,24 +360,52 @@ export async function recordTriangleMultiplication(
   const project = triangleMultiplicationKernel('project', orientation, tile);
   const contract = triangleMultiplicationKernel('contract', orientation, tile);
   const finish = triangleMultiplicationKernel('finish', orientation, tile);
-  // [N, N, c_z] x and [c, N, N] left / right  (lines 1–2)
-  for (let r0 = 0; r0 < N; r0 += projectRows) {
-    const d = { ...base, r0, rows: Math.min(projectRows, N - r0), writeX: true };
-    await rec.dispatch(project, d, {
-      z: bufs.z,
-      mask: bufs.mask,
-      weights: bufs.weights,
-      x: bufs.x,
-      left: bufs.left,
-      right: bufs.right,
-    });
+  const chunk = Math.max(1, Math.min(opts.channels ?? layout.c, layout.c));
+  const chunked = chunk < layout.c;
+  if (chunked && !bufs.zOut) {
+    throw new Error('triangle multiplication: channel chunks need an output buffer zOut (z is re-read)');
   }
+  const unused = unusedBinding(rec.ctx.device);
+  const zOut = bufs.zOut ?? bufs.z;
+  const zIn = bufs.zOut ? bufs.z : unused;
+  // [N, N, c_z] x and [channels, N, N] left / right  (lines 1–2)
+  const projectAll = async (ch0: number, channels: number, writeX: boolean) => {
+    for (let r0 = 0; r0 < N; r0 += projectRows) {
+      const d = { ...base, r0, rows: Math.min(projectRows, N - r0), writeX, ch0, channels };
+      await rec.dispatch(project, d, {
+        z: bufs.z,
+        mask: bufs.mask,
+        weights: bufs.weights,
+        x: bufs.x,
+        left: bufs.left,
+        right: bufs.right,
+      });
+    }
+  };
+  if (!chunked) await projectAll(0, layout.c, true);
   for (let r0 = 0; r0 < N; r0 += rows) {
     const d = { ...base, r0, rows: Math.min(rows, N - r0) };
-    // [c, rows, N] t  (line 3)
-    await rec.dispatch(contract, d, { left: bufs.left, right: bufs.right, t: bufs.t });
-    // [rows, N, c_z] z += gate ⊙ output  (line 4)
-    await rec.dispatch(finish, d, { t: bufs.t, x: bufs.x, weights: bufs.weights, z: bufs.z });
+    if (chunked) {
+      for (let ch0 = 0; ch0 < layout.c; ch0 += chunk) {
+        const channels = Math.min(chunk, layout.c - ch0);
+        await projectAll(ch0, channels, r0 === 0 && ch0 === 0);
+        // [channels, rows, N] planes ch0 … of t  (line 3)
+        await rec.dispatch(
+          contract,
+          { ...d, ch0, channels },
+          { left: bufs.left, right: bufs.right, t: bufs.t },
+        );
+      }
+    } else {
+      // [c, rows, N] t  (line 3)
+      await rec.dispatch(contract, d, { left: bufs.left, right: bufs.right, t: bufs.t });
+    }
+    // [rows, N, c_z] z (+)= gate ⊙ output  (line 4)
+    await rec.dispatch(
+      finish,
+      { ...d, outOfPlace: bufs.zOut !== undefined },
+      { t: bufs.t, x: bufs.x, weights: bufs.weights, z: zOut, zIn },
+    );
   }
   return rec.dispatches - before;
 }
