@@ -121,6 +121,9 @@ describe('triangle multiplication vs CPU reference (real Dawn device)', () => {
     // Row windows that do not divide N, and different project / output windows.
     { N: 33, cz: 12, c: 9, opts: { rows: 10, projectRows: 7 } },
     { N: 65, cz: 8, c: 4, opts: { rows: 64 } },
+    // Several channel tiles in project (c > WG_Y) and output tiles in finish (c_z > 4·WG_X).
+    { N: 20, cz: 130, c: 40 },
+    { N: 20, cz: 130, c: 40, opts: { rows: 7, channels: 24 } },
     // Channel chunks (out of place), with and without row windows.
     { N: 33, cz: 12, c: 9, opts: { channels: 4 } },
     { N: 33, cz: 12, c: 9, opts: { channels: 5, rows: 16, projectRows: 20 } },
