@@ -123,17 +123,6 @@ describe('attention kernel vs CPU reference (real Dawn device)', () => {
   );
 
   it(
-    'head widths that are not multiples of 4 (component loads)',
-    async () => {
-      for (const D of [6, 13]) {
-        const dims: AttentionDims = { batch: 2, queries: 33, keys: 33, heads: 2, headDim: D };
-        expectOk(await attentionCase(env, dims, ALL, 50 + D, REL), `D=${D}`);
-      }
-    },
-    T,
-  );
-
-  it(
     'msa-column orientation (batch = residues, attend over sequences, no bias)',
     async () => {
       for (const [nSeq, nRes] of [
@@ -181,18 +170,14 @@ describe('attention kernel vs CPU reference (real Dawn device)', () => {
   );
 
   it(
-    'other tile shapes (override constants), no optional inputs',
+    'head width 6 (component loads) with other tile shapes (override constants); no optional inputs',
     async () => {
+      // QT = 16, TK = 8: three query tiles, nine key tiles with a partial last one
+      const cfg: AttentionConfig = { mode: 'tiled', queriesPerGroup: 16, keysPerTile: 8, vec4: false };
+      const odd: AttentionDims = { batch: 2, queries: 33, keys: 65, heads: 2, headDim: 6 };
+      expectOk(await attentionCase(env, odd, { ...ALL, cfg, maskedRows: [1] }, 78, REL), 'D=6');
       const dims: AttentionDims = { batch: 3, queries: 33, keys: 65, heads: 2, headDim: 8 };
-      const cfgs: AttentionConfig[] = [
-        { mode: 'tiled', queriesPerGroup: 16, keysPerTile: 8, vec4: true },
-        { mode: 'tiled', queriesPerGroup: 64, keysPerTile: 48, vec4: false },
-      ];
-      const none = { bias: false, mask: false, gate: false };
-      for (const cfg of cfgs) {
-        expectOk(await attentionCase(env, dims, { ...ALL, cfg }, 78, REL), JSON.stringify(cfg));
-      }
-      expectOk(await attentionCase(env, dims, none, 77, REL), 'no optional inputs');
+      expectOk(await attentionCase(env, dims, { bias: false, mask: false, gate: false }, 77, REL), 'none');
     },
     T,
   );

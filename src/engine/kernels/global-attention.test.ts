@@ -128,11 +128,10 @@ describe('global attention kernel vs CPU reference (real Dawn device)', () => {
   );
 
   it(
-    'head widths 4, 16, 32 and 6 (component loads); ungated; heads not dividing the workgroup',
+    'head widths 4, 32 and 6 (component loads); ungated; heads not dividing the workgroup',
     async () => {
       for (const [H, D] of [
         [4, 4],
-        [3, 16],
         [2, 32],
         [5, 6],
       ]) {
