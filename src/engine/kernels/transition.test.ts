@@ -10,8 +10,11 @@ import { type Params, type Tensor, tensor } from '../../model/reference/ops.ts';
 import type { KernelEnv } from './cases.ts';
 import { compare, maxAbs, seededArray } from './check.ts';
 import {
+  FUSED_TRANSITION_MAX_C,
+  packTransitionBuffer,
   packTransitionWeights,
   recordTransition,
+  type TransitionOptions,
   transitionChunkRows,
   transitionScratchBytes,
 } from './transition.ts';
@@ -52,23 +55,20 @@ function randomTransitionParams(c: number, n: number, seed: number): Params {
 }
 
 /** x + Transition(x) on the GPU, x of shape [..., c]; returns x after and the dispatch count. */
-async function runGpu(x: Tensor, params: Params, path: string, chunkRows?: number) {
+async function runGpu(x: Tensor, params: Params, path: string, opts: TransitionOptions = {}) {
   const { ctx, cache, pool } = env;
   const w = packTransitionWeights(params, path);
+  const { layout, data } = packTransitionBuffer(w);
   const rows = x.data.length / w.c;
-  const chunk = transitionChunkRows(rows, w.c, ctx.device.limits.minStorageBufferOffsetAlignment, chunkRows);
+  const chunk = transitionChunkRows(
+    rows,
+    w.c,
+    ctx.device.limits.minStorageBufferOffsetAlignment,
+    opts.chunkRows,
+  );
   const scratch = transitionScratchBytes(chunk, w);
   const label = `transition rows=${rows} c=${w.c}`;
-  const dw = {
-    c: w.c,
-    hidden: w.hidden,
-    lnScale: pool.upload(w.lnScale, `${label} ln scale`),
-    lnOffset: pool.upload(w.lnOffset, `${label} ln offset`),
-    w1: pool.upload(w.w1, `${label} transition1 weights`),
-    b1: pool.upload(w.b1, `${label} transition1 bias`),
-    w2: pool.upload(w.w2, `${label} transition2 weights`),
-    b2: pool.upload(w.b2, `${label} transition2 bias`),
-  };
+  const weights = pool.upload(data, `${label} weights`);
   const bufs = {
     x: pool.upload(x.data, `${label} x`),
     xNorm: pool.acquire(scratch.xNorm, `${label} LayerNorm(x)`),
@@ -76,12 +76,11 @@ async function runGpu(x: Tensor, params: Params, path: string, chunkRows?: numbe
   };
   try {
     const rec = new Recorder(ctx, cache, label);
-    const dispatches = await recordTransition(rec, rows, dw, bufs, chunkRows);
+    const dispatches = await recordTransition(rec, rows, layout, weights, bufs, opts);
     rec.submit();
     return { x: await readFloat32(ctx.device, bufs.x, x.data.length), dispatches, chunk };
   } finally {
-    for (const b of [...Object.values(bufs), dw.lnScale, dw.lnOffset, dw.w1, dw.b1, dw.w2, dw.b2])
-      pool.release(b);
+    for (const b of [...Object.values(bufs), weights]) pool.release(b);
   }
 }
 
@@ -113,18 +112,50 @@ describe('transition vs CPU reference (real Dawn device)', () => {
     { shape: [3, 65, 32], n: 4, chunk: 64 },
   ];
   for (const { shape, n, chunk } of cases) {
-    it(`[${shape}] n=${n}${chunk ? ` chunk ${chunk}` : ''}`, async () => {
-      const c = shape[2];
-      const seed = shape[0] * 13 + c;
-      const params = randomTransitionParams(c, n, seed);
-      const x = tensor(shape, seededArray(shape[0] * shape[1] * c, seed + 9, -2, 3));
-      const want = transition(x, params, PATH).data;
-      const { x: got, dispatches, chunk: used } = await runGpu(x, params, PATH, chunk);
-      const r = updateError(got, x, want, 1e-5);
-      expect(r.maxAbsError, `max|err| ${r.maxAbsError} > ${r.tolerance}`).toBeLessThanOrEqual(r.tolerance);
-      expect(dispatches).toBe(3 * Math.ceil((shape[0] * shape[1]) / used));
-    });
+    for (const fused of [true, false]) {
+      it(`[${shape}] n=${n} ${fused ? 'fused' : `composed${chunk ? ` chunk ${chunk}` : ''}`}`, async () => {
+        const c = shape[2];
+        const seed = shape[0] * 13 + c;
+        const params = randomTransitionParams(c, n, seed);
+        const x = tensor(shape, seededArray(shape[0] * shape[1] * c, seed + 9, -2, 3));
+        const want = transition(x, params, PATH).data;
+        const {
+          x: got,
+          dispatches,
+          chunk: used,
+        } = await runGpu(x, params, PATH, { fused, chunkRows: chunk });
+        const r = updateError(got, x, want, 1e-5);
+        expect(r.maxAbsError, `max|err| ${r.maxAbsError} > ${r.tolerance}`).toBeLessThanOrEqual(r.tolerance);
+        expect(dispatches).toBe(fused ? 1 : 3 * Math.ceil((shape[0] * shape[1]) / used));
+      });
+    }
   }
+
+  it('fused: c = 256 (AF2 c_m, two channel halves per invocation) and c = 130', async () => {
+    for (const [rows, c, n] of [
+      [45, FUSED_TRANSITION_MAX_C, 4],
+      [33, 130, 2],
+    ]) {
+      const params = randomTransitionParams(c, n, c);
+      const x = tensor([rows, c], seededArray(rows * c, c + 1, -2, 3));
+      const want = transition(x, params, PATH).data;
+      const { x: got, dispatches } = await runGpu(x, params, PATH);
+      const r = updateError(got, x, want, 1e-5);
+      expect(r.maxAbsError, `c=${c}: max|err| ${r.maxAbsError} > ${r.tolerance}`).toBeLessThanOrEqual(
+        r.tolerance,
+      );
+      expect(dispatches).toBe(1);
+    }
+  });
+
+  it('composed for c > 256', async () => {
+    const params = randomTransitionParams(260, 1, 3);
+    const x = tensor([9, 260], seededArray(9 * 260, 4, -2, 3));
+    const { x: got, dispatches } = await runGpu(x, params, PATH);
+    expect(dispatches).toBe(3);
+    const r = updateError(got, x, transition(x, params, PATH).data, 1e-5);
+    expect(r.maxAbsError).toBeLessThanOrEqual(r.tolerance);
+  });
 });
 
 describe('transitions vs golden modules (whole module on the GPU)', () => {
@@ -136,11 +167,11 @@ describe('transitions vs golden modules (whole module on the GPU)', () => {
       const g = await loadGoldenModule(name);
       const x = g.inputs[input];
       const want = g.outputs.update;
-      for (const chunk of [undefined, 64]) {
-        const { x: got, dispatches } = await runGpu(x, g.params, g.path, chunk);
+      for (const opts of [{}, { fused: false }, { fused: false, chunkRows: 64 }] as TransitionOptions[]) {
+        const { x: got, dispatches } = await runGpu(x, g.params, g.path, opts);
         const r = updateError(got, x, want.data, REL_TOL);
         console.log(
-          `${name} chunk ${chunk ?? 'all'}: max abs err ${r.maxAbsError.toExponential(2)} ` +
+          `${name} ${JSON.stringify(opts)}: max abs err ${r.maxAbsError.toExponential(2)} ` +
             `(rel ${(r.maxAbsError / maxAbs(want.data)).toExponential(2)}), ${dispatches} dispatches`,
         );
         expect(r.maxAbsError).toBeLessThanOrEqual(r.tolerance);

@@ -1,18 +1,21 @@
 /**
- * Algorithm 9 (MSATransition) and Algorithm 15 (PairTransition) on the GPU, lines 1–4, composed
- * from the layer norm and matmul kernels (AF2 uses one `Transition` module for both; so do we).
- * Reference: src/model/reference/msa-transition.ts (`transition`).
+ * Algorithm 9 (MSATransition) and Algorithm 15 (PairTransition) on the GPU, lines 1–4 (AF2 uses
+ * one `Transition` module for both; so do we). Reference: src/model/reference/msa-transition.ts.
  *
- *   per chunk of rows:  x̂ = LayerNorm(x)                    layernorm.wgsl          (line 1)
- *                       h = relu(x̂ · W1 + b1)   [rows, n·c]  matmul.wgsl, relu       (line 2)
- *                       x += h · W2 + b2                      matmul.wgsl, residual-in-place (line 3–4)
+ *   x̂ = LayerNorm(x);   h = relu(x̂ · W1 + b1)  [rows, n·c];   x += h · W2 + b2
  *
- * Rows are MSA rows (N_seq·N_res of them) or pair rows (N_res²). A chunk bounds the hidden
- * [rows, n·c] scratch; chunks are bound as buffer windows (binding offsets), so their starts are
- * multiples of the device's minStorageBufferOffsetAlignment in bytes. 3 dispatches per chunk.
- * AF2 ignores the mask in transitions.
+ * Two ways, same result:
+ *   fused (c ≤ 256: every AF2 transition)  shaders/transition.wgsl, one dispatch, the hidden
+ *       activations stay in workgroup memory (no [rows, n·c] buffer at all);
+ *   composed (any c)  per chunk of rows: layernorm.wgsl, matmul.wgsl (relu), matmul.wgsl
+ *       (residual-in-place): 3 dispatches per chunk; chunks bound the hidden scratch and are
+ *       bound as buffer windows, so their starts are multiples of the device's
+ *       minStorageBufferOffsetAlignment in bytes.
+ * Rows are MSA rows (N_seq·N_res of them) or pair rows (N_res²). AF2 ignores the mask here.
  */
 
+import transitionWgsl from '../../../shaders/transition.wgsl?raw';
+import type { KernelDescriptor } from '../../gpu/kernel.ts';
 import type { Recorder } from '../../gpu/launch.ts';
 import { LN_EPS, type Params, param } from '../../model/reference/ops.ts';
 import { layerNormConfig, layerNormKernel } from './layernorm.ts';
@@ -66,24 +69,109 @@ export function packTransitionWeights(params: Params, path: string): TransitionW
   };
 }
 
-export interface TransitionDeviceWeights {
+/** Element offsets of the parts of the packed weight buffer (each 64-element aligned). */
+export interface TransitionWeightLayout {
   c: number;
   hidden: number;
-  lnScale: GPUBuffer;
-  lnOffset: GPUBuffer;
-  w1: GPUBuffer;
-  b1: GPUBuffer;
-  w2: GPUBuffer;
-  b2: GPUBuffer;
+  lnScale: number;
+  lnOffset: number;
+  w1: number;
+  b1: number;
+  w2: number;
+  b2: number;
+  length: number;
+}
+
+/**
+ * Packs all weights into one buffer; every part starts on a 256-byte boundary, so the composed
+ * path can bind the parts as windows of the same buffer.
+ */
+export function packTransitionBuffer(w: TransitionWeights): {
+  layout: TransitionWeightLayout;
+  data: Float32Array;
+} {
+  let at = 0;
+  const take = (n: number) => {
+    const o = at;
+    at += Math.ceil(n / 64) * 64;
+    return o;
+  };
+  const { c, hidden } = w;
+  const layout: TransitionWeightLayout = {
+    c,
+    hidden,
+    lnScale: take(c),
+    lnOffset: take(c),
+    w1: take(c * hidden),
+    b1: take(hidden),
+    w2: take(hidden * c),
+    b2: take(c),
+    length: 0,
+  };
+  layout.length = at;
+  const data = new Float32Array(at);
+  data.set(w.lnScale, layout.lnScale);
+  data.set(w.lnOffset, layout.lnOffset);
+  data.set(w.w1, layout.w1);
+  data.set(w.b1, layout.b1);
+  data.set(w.w2, layout.w2);
+  data.set(w.b2, layout.b2);
+  return { layout, data };
+}
+
+/** Largest c the fused kernel handles. */
+export const FUSED_TRANSITION_MAX_C = 256;
+/** Rows per workgroup of the fused kernel. */
+const FUSED_ROWS = 32;
+
+export interface FusedTransitionDims {
+  r0: number;
+  count: number;
+  layout: TransitionWeightLayout;
+  eps?: number;
+}
+
+export function fusedTransitionKernel(): KernelDescriptor<FusedTransitionDims> {
+  return {
+    name: 'transition',
+    source: transitionWgsl,
+    constants: {},
+    bindings: [
+      { name: 'params', kind: 'uniform' },
+      { name: 'weights', kind: 'read-only-storage' },
+      { name: 'x', kind: 'storage' },
+    ],
+    workgroups: (d) => [Math.ceil(d.count / FUSED_ROWS), 1, 1],
+    uniforms: (d) => {
+      const L = d.layout;
+      if (L.c > FUSED_TRANSITION_MAX_C) {
+        throw new RangeError(
+          `fused transition: c = ${L.c} > ${FUSED_TRANSITION_MAX_C}; use the composed path`,
+        );
+      }
+      const u = new Uint32Array(12);
+      u.set([d.r0, d.count, L.c, L.hidden]);
+      new Float32Array(u.buffer)[4] = d.eps ?? LN_EPS;
+      u.set([L.lnScale, L.lnOffset, L.w1, L.b1, L.w2, L.b2], 5);
+      return u;
+    },
+  };
 }
 
 export interface TransitionBuffers {
   /** [rows, c], updated in place (x += Transition(x)). */
   x: GPUBuffer;
-  /** Scratch [chunk, c]: LayerNorm of the chunk. */
-  xNorm: GPUBuffer;
-  /** Scratch [chunk, n·c]. */
-  hidden: GPUBuffer;
+  /** Composed path only: scratch [chunk, c], LayerNorm of the chunk. */
+  xNorm?: GPUBuffer;
+  /** Composed path only: scratch [chunk, n·c]. */
+  hidden?: GPUBuffer;
+}
+
+export interface TransitionOptions {
+  /** Default: fused where c ≤ 256. */
+  fused?: boolean;
+  /** Composed path: rows per chunk (rounded by transitionChunkRows). Default all rows. */
+  chunkRows?: number;
 }
 
 function gcd(a: number, b: number): number {
@@ -106,41 +194,60 @@ export function transitionScratchBytes(chunkRows: number, w: { c: number; hidden
 }
 
 /**
- * Records x += Transition(x) over `rows` rows, in chunks of `chunkRows` rounded up by
- * transitionChunkRows (the scratch buffers must hold one rounded chunk). Returns the number of
- * dispatches.
+ * Records x += Transition(x) over `rows` rows with the packed weights `weights` (layout from
+ * packTransitionBuffer). Fused: one dispatch per 65535·32 rows. Composed: 3 dispatches per chunk
+ * (the scratch buffers must hold one chunk as rounded by transitionChunkRows). Returns the
+ * number of dispatches.
  */
 export async function recordTransition(
   rec: Recorder,
   rows: number,
-  w: TransitionDeviceWeights,
+  layout: TransitionWeightLayout,
+  weights: GPUBuffer,
   bufs: TransitionBuffers,
-  chunkRows = rows,
+  opts: TransitionOptions = {},
 ): Promise<number> {
   const before = rec.dispatches;
   const { device } = rec.ctx;
+  const { c, hidden } = layout;
+  const maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
+  if (opts.fused ?? c <= FUSED_TRANSITION_MAX_C) {
+    const kernel = fusedTransitionKernel();
+    const window = maxGroups * FUSED_ROWS;
+    for (let r0 = 0; r0 < rows; r0 += window) {
+      await rec.dispatch(kernel, { r0, count: Math.min(window, rows - r0), layout }, { weights, x: bufs.x });
+    }
+    return rec.dispatches - before;
+  }
+  if (!bufs.xNorm || !bufs.hidden) throw new Error('composed transition: needs xNorm and hidden scratch');
   // At most 64 rows per matmul workgroup row: keep the grid within the device's limit.
-  const maxRows = device.limits.maxComputeWorkgroupsPerDimension * 64;
+  const maxRows = maxGroups * 64;
   const chunk = transitionChunkRows(
     rows,
-    w.c,
+    c,
     device.limits.minStorageBufferOffsetAlignment,
-    Math.min(chunkRows, maxRows),
+    Math.min(opts.chunkRows ?? rows, maxRows),
   );
-  if (chunk > maxRows) {
-    throw new RangeError(`transition: no aligned chunk of at most ${maxRows} rows at c=${w.c}`);
-  }
+  if (chunk > maxRows)
+    throw new RangeError(`transition: no aligned chunk of at most ${maxRows} rows at c=${c}`);
   const unused = unusedBinding(device);
+  // Windows of the packed buffer; sizes rounded to whole vec4s (matmul reads B as vec4), which
+  // stays inside each 64-element-aligned part.
+  const part = (offset: number, n: number) => ({
+    buffer: weights,
+    offset: 4 * offset,
+    size: Math.ceil(n / 4) * 16,
+  });
   const matmul = async (
     dims: MatmulDims,
-    opts: MatmulOptions,
+    mo: MatmulOptions,
     bind: Record<string, GPUBufferBinding | GPUBuffer>,
   ) => {
     const d = resolveMatmulDims(dims);
-    await rec.dispatch(matmulKernelFor(d, opts), d, { e: unused, ...bind });
+    await rec.dispatch(matmulKernelFor(d, mo), d, { e: unused, ...bind });
   };
-  const layerNorm = layerNormKernel(layerNormConfig(w.c));
-  const rowBytes = 4 * w.c;
+  const layerNorm = layerNormKernel(layerNormConfig(c));
+  const rowBytes = 4 * c;
   for (let r0 = 0; r0 < rows; r0 += chunk) {
     const n = Math.min(chunk, rows - r0);
     // The chunk's rows of x, bound as a window.
@@ -148,20 +255,20 @@ export async function recordTransition(
     // [n, c]  (line 1)
     await rec.dispatch(
       layerNorm,
-      { rows: n, C: w.c, eps: LN_EPS },
-      { x, scale: w.lnScale, offset: w.lnOffset, y: bufs.xNorm },
+      { rows: n, C: c, eps: LN_EPS },
+      { x, scale: part(layout.lnScale, c), offset: part(layout.lnOffset, c), y: bufs.xNorm },
     );
     // [n, n·c]  (line 2)
     await matmul(
-      { M: n, K: w.c, N: w.hidden },
+      { M: n, K: c, N: hidden },
       { bias: true, epilogue: 'relu' },
-      { a: bufs.xNorm, b: w.w1, bias: w.b1, c: bufs.hidden },
+      { a: bufs.xNorm, b: part(layout.w1, c * hidden), bias: part(layout.b1, hidden), c: bufs.hidden },
     );
     // [n, c] x += h · W2 + b2  (lines 3–4)
     await matmul(
-      { M: n, K: w.hidden, N: w.c },
+      { M: n, K: hidden, N: c },
       { bias: true, epilogue: 'residual-in-place' },
-      { a: bufs.hidden, b: w.w2, bias: w.b2, c: x },
+      { a: bufs.hidden, b: part(layout.w2, hidden * c), bias: part(layout.b2, c), c: x },
     );
   }
   return rec.dispatches - before;
