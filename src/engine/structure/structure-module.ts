@@ -202,7 +202,8 @@ export async function runStructureModuleGpu(
   if (!(numLayers >= 1)) throw new Error(`structure module: numLayers ${numLayers} must be ≥ 1`);
   const N = aatype.length;
   checkAatype(aatype);
-  if (mask && mask.length !== N) throw new Error(`structure module: mask has ${mask.length} values for ${N} residues`);
+  if (mask && mask.length !== N)
+    throw new Error(`structure module: mask has ${mask.length} values for ${N} residues`);
   const { cS, cZ, ipa } = w;
   const H = ipa.H;
   const n1 = Math.max(1, N);
@@ -284,7 +285,11 @@ export async function runStructureModuleGpu(
         { s: sA, w: w.affine.w, b: w.affine.b, frames, update, affine },
       );
       // lines 11–14
-      await rec.dispatch(angleResnetKernel(w.angle), { N }, { s: sA, sInit, w: w.angleResnet, unnorm, angles });
+      await rec.dispatch(
+        angleResnetKernel(w.angle),
+        { N },
+        { s: sA, sInit, w: w.angleResnet, unnorm, angles },
+      );
       perLayer = rec.dispatches - d0;
       // line 15
       if (opts.everyLayerAtoms || l === numLayers - 1) await atoms();

@@ -6,7 +6,7 @@ import { BufferPool, readFloat32 } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
 import { PipelineCache } from '../../gpu/kernel.ts';
 import { acquireNodeDevice } from '../../gpu/node.ts';
-import { quatAffinesFrom, type QuatAffines } from '../../model/geometry/quat-affine.ts';
+import { type QuatAffines, quatAffinesFrom } from '../../model/geometry/quat-affine.ts';
 import { seededArray } from '../kernels/check.ts';
 import { FRAME_STRIDE } from './kernels.ts';
 

@@ -108,11 +108,15 @@ export function packStructureModuleWeights(params: Params): StructureModuleHostW
   const cZ = pairBias.cIn;
   const ipa: IpaShape = { ...d, cZ };
   const ipaProj = concatColumns(
-    ['q_scalar', 'kv_scalar', 'q_point_local', 'kv_point_local'].map((n) => linear(params, `${ipaPath}/${n}`)),
+    ['q_scalar', 'kv_scalar', 'q_point_local', 'kv_point_local'].map((n) =>
+      linear(params, `${ipaPath}/${n}`),
+    ),
     'IPA projections',
   );
   if (ipaProj.cOut !== ipaProjWidth(ipa) || ipaProj.cIn !== cS)
-    throw new Error(`IPA projections: [${ipaProj.cIn}, ${ipaProj.cOut}], expected [${cS}, ${ipaProjWidth(ipa)}]`);
+    throw new Error(
+      `IPA projections: [${ipaProj.cIn}, ${ipaProj.cOut}], expected [${cS}, ${ipaProjWidth(ipa)}]`,
+    );
   const ipaOutput = linear(params, `${ipaPath}/output_projection`);
   if (ipaOutput.cIn !== ipaFeatureWidth(ipa) || ipaOutput.cOut !== cS) {
     throw new Error(
@@ -197,7 +201,12 @@ function up(pool: BufferPool, data: Float32Array, label: string): GPUBuffer {
 }
 
 function upLinear(pool: BufferPool, l: Linear<Float32Array>, label: string): Linear<GPUBuffer> {
-  return { w: up(pool, l.w, `${label} weights`), b: up(pool, l.b, `${label} bias`), cIn: l.cIn, cOut: l.cOut };
+  return {
+    w: up(pool, l.w, `${label} weights`),
+    b: up(pool, l.b, `${label} bias`),
+    cIn: l.cIn,
+    cOut: l.cOut,
+  };
 }
 
 function upNorm(pool: BufferPool, n: Norm<Float32Array>, label: string): Norm<GPUBuffer> {
