@@ -20,7 +20,7 @@ export const usage = `usage: webfold check-golden DIR [--backend cpu] [--templat
 
 DIR is a golden set (params.npz, query.a3m, inputs*.npz, outputs*.npz, modules/*.npz +
 modules/index.json); sizes, heads, blocks and recycles are all read from the data.
-  --backend B     cpu (default; the TypeScript reference) or webgpu (not implemented yet)
+  --backend B     cpu (default; the TypeScript reference) or webgpu (the GPU engine)
   --templates     also check the template features and the template run
                   (inputs_templates.npz -> outputs_templates.npz)
   --only S        features, modules or model (comma-separated for several; default all)

@@ -5,14 +5,14 @@
  *
  *   m += MSARowAttentionWithPairBias(m, z)     Alg 7    6 dispatches
  *   m += MSAColumnAttention(m)                 Alg 8    4  (Alg 19: 4)
- *   m += MSATransition(m)                      Alg 9    3 per row chunk
+ *   m += MSATransition(m)                      Alg 9    1 (fused, c ≤ 256), else 3 per row chunk
  *   z += OuterProductMean(m)                   Alg 10   3 (2 + row windows)
  *   z += TriangleMultiplicationOutgoing(z)     Alg 11   3 (1 + 2 per row window)
  *   z += TriangleMultiplicationIncoming(z)     Alg 12   3
  *   z += TriangleAttentionStartingNode(z)      Alg 13   4
  *   z += TriangleAttentionEndingNode(z)        Alg 14   4
- *   z += PairTransition(z)                     Alg 15   3 per row chunk
- *                                                       = 33 with one chunk/window per module
+ *   z += PairTransition(z)                     Alg 15   1 (fused), else 3 per row chunk
+ *                                                       = 29 with one chunk/window per module
  *
  * Nothing is read back inside a block; the caller records one block per Recorder and submits it
  * as one command buffer. Reference: src/model/reference/evoformer-block.ts.
@@ -20,7 +20,12 @@
 import type { BufferPool } from '../../gpu/buffers.ts';
 import type { Recorder } from '../../gpu/launch.ts';
 import { recordOuterProductMean } from '../kernels/outer-product-mean.ts';
-import { recordTransition, transitionChunkRows, transitionScratchBytes } from '../kernels/transition.ts';
+import {
+  FUSED_TRANSITION_MAX_C,
+  recordTransition,
+  transitionChunkRows,
+  transitionScratchBytes,
+} from '../kernels/transition.ts';
 import {
   recordTriangleMultiplication,
   type TriangleMultiplicationOrientation,
@@ -33,7 +38,11 @@ import {
   recordTriangleAttention,
   Transients,
 } from './attention-modules.ts';
-import type { EvoformerBlockWeights, TriangleMultiplicationDeviceWeights } from './module-weights.ts';
+import type {
+  EvoformerBlockWeights,
+  TransitionDeviceWeights,
+  TriangleMultiplicationDeviceWeights,
+} from './module-weights.ts';
 
 export interface BlockSizes {
   /** N_seq (or N_extra_seq for the extra-MSA stack) */
@@ -64,23 +73,36 @@ async function transitionStep(
   rec: Recorder,
   pool: BufferPool,
   rows: number,
-  w: EvoformerBlockWeights['msaTransition'],
+  w: TransitionDeviceWeights,
   x: GPUBuffer,
   chunkRows: number | undefined,
   label: string,
 ): Promise<void> {
+  const { c, hidden } = w.layout;
+  if (c <= FUSED_TRANSITION_MAX_C) {
+    // [rows, c] x += Transition(x), hidden activations in workgroup memory
+    await recordTransition(rec, rows, w.layout, w.buffer, { x }, { fused: true });
+    return;
+  }
   const chunk = transitionChunkRows(
     rows,
-    w.c,
+    c,
     rec.ctx.device.limits.minStorageBufferOffsetAlignment,
     chunkRows,
   );
-  const bytes = transitionScratchBytes(chunk, w);
+  const bytes = transitionScratchBytes(chunk, { c, hidden });
   const t = new Transients(pool, label);
   const xNorm = t.get(bytes.xNorm / 4, 'LayerNorm(x)');
-  const hidden = t.get(bytes.hidden / 4, 'hidden');
-  // [rows, c] x += Transition(x)
-  await recordTransition(rec, rows, w, { x, xNorm, hidden }, chunk);
+  const hiddenBuf = t.get(bytes.hidden / 4, 'hidden');
+  // [rows, c] x += Transition(x), composed per row chunk
+  await recordTransition(
+    rec,
+    rows,
+    w.layout,
+    w.buffer,
+    { x, xNorm, hidden: hiddenBuf },
+    { fused: false, chunkRows: chunk },
+  );
   t.release();
 }
 

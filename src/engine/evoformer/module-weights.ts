@@ -14,7 +14,11 @@ import {
   type OuterProductMeanDeviceWeights,
   packOuterProductMeanWeights,
 } from '../kernels/outer-product-mean.ts';
-import { packTransitionWeights, type TransitionDeviceWeights } from '../kernels/transition.ts';
+import {
+  packTransitionBuffer,
+  packTransitionWeights,
+  type TransitionWeightLayout,
+} from '../kernels/transition.ts';
 import {
   packTriangleMultiplicationWeights,
   type TriangleWeightLayout,
@@ -74,6 +78,12 @@ export interface GlobalAttentionWeights {
   /** [H·C_v, c_out] */
   outW: GPUBuffer;
   outB: GPUBuffer;
+}
+
+/** A transition's weights packed into one buffer (transition.ts layout). */
+export interface TransitionDeviceWeights {
+  layout: TransitionWeightLayout;
+  buffer: GPUBuffer;
 }
 
 export interface TriangleMultiplicationDeviceWeights {
@@ -233,17 +243,8 @@ function uploadTransition(
   path: string,
   label: string,
 ): TransitionDeviceWeights {
-  const t = packTransitionWeights(params, path);
-  return {
-    c: t.c,
-    hidden: t.hidden,
-    lnScale: dw.upload(`${label}/input_layer_norm//scale`, t.lnScale),
-    lnOffset: dw.upload(`${label}/input_layer_norm//offset`, t.lnOffset),
-    w1: dw.upload(`${label}/transition1//weights`, t.w1),
-    b1: dw.upload(`${label}/transition1//bias`, t.b1),
-    w2: dw.upload(`${label}/transition2//weights`, t.w2),
-    b2: dw.upload(`${label}/transition2//bias`, t.b2),
-  };
+  const p = packTransitionBuffer(packTransitionWeights(params, path));
+  return { layout: p.layout, buffer: dw.upload(`${label} packed`, p.data) };
 }
 
 function uploadOpm(

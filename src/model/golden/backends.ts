@@ -1,6 +1,8 @@
 /**
  * Backends the golden check can qualify, by name. 'cpu' is the plain-TypeScript reference
- * (src/model/reference); 'webgpu' plugs in here once src/engine implements `GoldenBackend`.
+ * (src/model/reference); 'webgpu' is the WebGPU engine (src/engine/webgpu-engine-golden.ts),
+ * loaded on first use by a dynamic import so that src/model keeps no static dependency on
+ * src/engine and the CPU check never loads GPU code.
  */
 import type { Engine } from '../engine.ts';
 import type { NdArray } from '../ndarray.ts';
@@ -53,13 +55,28 @@ export const cpuBackend: GoldenBackend = engineBackend('cpu', createCpuEngine(),
   runReferenceModule(c),
 );
 
-/** The backend called `name`, or a clear error (unknown name, or known but not built yet). */
+let webgpuLoaded: Promise<GoldenBackend> | undefined;
+
+function loadWebgpuBackend(): Promise<GoldenBackend> {
+  webgpuLoaded ??= import('../../engine/webgpu-engine-golden.ts').then((m) => m.createWebGpuGoldenBackend());
+  return webgpuLoaded;
+}
+
+/** The WebGPU engine (the device is acquired on the first forward pass). */
+export const webgpuBackend: GoldenBackend = {
+  name: 'webgpu',
+  async forward(features, params, opts) {
+    return (await loadWebgpuBackend()).forward(features, params, opts);
+  },
+  async module(c) {
+    const b = await loadWebgpuBackend();
+    return b.module ? b.module(c) : undefined;
+  },
+};
+
+/** The backend called `name`, or a clear error (unknown name). */
 export function resolveBackend(name: string): GoldenBackend {
   if (name === 'cpu') return cpuBackend;
-  if (name === 'webgpu') {
-    throw new BackendUnavailableError(
-      "backend 'webgpu' is not implemented yet (the GPU engine in src/engine has no forward pass); use --backend cpu",
-    );
-  }
+  if (name === 'webgpu') return webgpuBackend;
   throw new BackendUnavailableError(`unknown backend '${name}' (known: ${BACKEND_NAMES.join(', ')})`);
 }

@@ -1,0 +1,29 @@
+/**
+ * The `webgpu` golden backend: the WebGPU engine's forward pass (with every golden stage key
+ * read back when asked) on the device of the host — navigator.gpu in a browser or worker, Dawn
+ * (acquireNodeDevice) in Node. Loaded lazily by src/model/golden/backends.ts.
+ */
+import { acquireDevice, type GpuContext } from '../gpu/device.ts';
+import { engineBackend } from '../model/golden/backends.ts';
+import type { GoldenBackend } from '../model/golden/types.ts';
+import { createWebGpuEngine } from './webgpu-engine.ts';
+
+/** The host's WebGPU device: navigator.gpu where it exists, else Dawn in Node. */
+export async function acquireHostDevice(label = 'webfold'): Promise<GpuContext> {
+  const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  if (gpu) return acquireDevice(gpu, { label });
+  const { acquireNodeDevice } = await import('../gpu/node.ts');
+  return acquireNodeDevice({ label });
+}
+
+/**
+ * The golden backend over one WebGPU engine (one device for the whole check). Per-module pairs
+ * are not run on their own here (`module` is absent: the check reports them as not implemented);
+ * every module is covered through the model's stage keys.
+ */
+export function createWebGpuGoldenBackend(): GoldenBackend {
+  return engineBackend(
+    'webgpu',
+    createWebGpuEngine(() => acquireHostDevice('webfold golden check')),
+  );
+}

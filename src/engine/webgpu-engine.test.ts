@@ -1,0 +1,94 @@
+/**
+ * The WebGPU engine on a real Dawn device: the whole golden model (every stage of every recycle
+ * and the final outputs, with and without templates) through the golden-check library's model
+ * section, plus progress, cancellation and dispatch counting.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireNodeDevice } from '../gpu/node.ts';
+import { engineBackend } from '../model/golden/backends.ts';
+import { runGoldenCheck } from '../model/golden/check.ts';
+import { loadGoldenDir } from '../model/golden/loader-node.ts';
+import type { NdArray } from '../model/ndarray.ts';
+import { readNpz } from '../model/params/npz.ts';
+import { fileSource } from '../model/params/source-node.ts';
+import { GOLDEN_DIR } from '../model/reference/golden-test-support.ts';
+import { createWebGpuEngine, type WebGpuEngine } from './webgpu-engine.ts';
+
+let engine: WebGpuEngine;
+beforeAll(() => {
+  engine = createWebGpuEngine(() => acquireNodeDevice({ label: 'webgpu-engine-test' }));
+});
+afterAll(async () => {
+  await engine?.dispose();
+});
+
+async function npz(file: string): Promise<Record<string, NdArray>> {
+  const src = await fileSource(`${GOLDEN_DIR}/${file}`);
+  try {
+    return await readNpz(src);
+  } finally {
+    await src.close?.();
+  }
+}
+
+describe('WebGpuEngine', () => {
+  it('passes the golden model section (every stage, every recycle, with and without templates)', async () => {
+    const result = await runGoldenCheck(loadGoldenDir(GOLDEN_DIR), {
+      backend: engineBackend('webgpu', engine),
+      only: ['model'],
+      templates: true,
+    });
+    const failed = result.rows.filter((r) => !r.passed);
+    let worst = 0;
+    for (const r of result.rows)
+      if (r.scale > 0 && Number.isFinite(r.maxAbsError)) worst = Math.max(worst, r.maxAbsError / r.scale);
+    console.log(
+      `golden model rows: ${result.rows.length}, failed ${failed.length}, worst relative error ${worst.toExponential(2)}`,
+    );
+    for (const r of result.rows.filter((x) =>
+      /evoformer_block|extra_block|final_atom|plddt|ptm/.test(x.name),
+    )) {
+      console.log(`${r.name}: ${r.maxAbsError.toExponential(2)} / tol ${r.tolerance.toExponential(2)}`);
+    }
+    expect(failed.map((r) => `${r.name}: ${r.maxAbsError} > ${r.tolerance} ${r.note ?? ''}`)).toEqual([]);
+    expect(result.rows.length).toBeGreaterThan(50);
+    expect(engine.lastBlockDispatches).toBeGreaterThan(0);
+    console.log(`dispatches per Evoformer block (golden sizes): ${engine.lastBlockDispatches}`);
+  }, 600_000);
+
+  it('reports per-block progress and stops on an aborted signal with an AbortError', async () => {
+    const [params, features] = await Promise.all([npz('params.npz'), npz('inputs.npz')]);
+    const stages: string[] = [];
+    const ac = new AbortController();
+    const run = engine.fold({
+      features,
+      params: { name: 'golden params', arrays: params },
+      options: {
+        numRecycles: 1,
+        onProgress: (p) => {
+          stages.push(`${p.recycle}:${p.stage}:${p.block ?? ''}`);
+          if (p.stage === 'evoformer' && p.block === 1) ac.abort();
+        },
+        signal: ac.signal,
+      },
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(stages).toContain('0:input_embedding:');
+    expect(stages.some((s) => s.startsWith('0:extra_msa_stack:'))).toBe(true);
+    expect(stages).not.toContain('0:structure_module:0');
+  }, 300_000);
+
+  it('folds with no stage read-back and returns finite per-recycle metrics', async () => {
+    const [params, features] = await Promise.all([npz('params.npz'), npz('inputs.npz')]);
+    const pred = await engine.fold({
+      features,
+      params: { name: 'golden params', arrays: params },
+      options: { numRecycles: 1 },
+    });
+    expect(pred.engine).toBe('webgpu');
+    expect(pred.iterations).toBe(2);
+    expect(pred.recycles).toHaveLength(2);
+    expect(pred.positions.every(Number.isFinite)).toBe(true);
+    expect(pred.recycles[1].caDistanceRmsChange).toBeGreaterThanOrEqual(0);
+  }, 300_000);
+});
