@@ -4,7 +4,11 @@
  * at N_res = 24 with masked residues; plus the heads at full size. Real Dawn device; no device → FAIL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computePlddt, computePredictedAlignedError, predictedTmScore } from '../../model/confidence/index.ts';
+import {
+  computePlddt,
+  computePredictedAlignedError,
+  predictedTmScore,
+} from '../../model/confidence/index.ts';
 import { PRESETS, presetLayout } from '../../model/params/presets.ts';
 import { Rng, randomParams } from '../../model/params/random-params.ts';
 import { buildSchema } from '../../model/params/schema.ts';
@@ -43,57 +47,66 @@ beforeAll(async () => {
 afterAll(() => releaseEnv(env));
 
 describe('structure module + heads, random full-size weights, N_res = 24', () => {
-  it('GPU = CPU reference (atoms ≤ 1e-3 Å, s ≤ 1e-4 rel, pLDDT ≤ 1e-2, PAE ≤ 1e-4 rel, pTM ≤ 1e-4)', async () => {
-    const w = packStructureModuleWeights(params);
-    expect([w.cS, w.cZ, w.ipa.H, w.ipa.C, w.ipa.Pq, w.ipa.Pv, w.angle.c]).toEqual([384, 128, 12, 16, 4, 8, 128]);
-    const rng = new Rng(3);
-    const single = tensor([N, w.cS]);
-    const pair = tensor([N, N, w.cZ]);
-    for (const t of [single, pair]) for (let i = 0; i < t.data.length; i++) t.data[i] = rng.normal();
-    const aatype = Int32Array.from({ length: N }, (_, i) => (i * 5 + 3) % 21);
-    const mask = new Float32Array(N).fill(1);
-    mask[5] = 0;
-    mask[N - 1] = 0;
+  it(
+    'GPU = CPU reference (atoms ≤ 1e-3 Å, s ≤ 1e-4 rel, pLDDT ≤ 1e-2, PAE ≤ 1e-4 rel, pTM ≤ 1e-4)',
+    async () => {
+      const w = packStructureModuleWeights(params);
+      expect([w.cS, w.cZ, w.ipa.H, w.ipa.C, w.ipa.Pq, w.ipa.Pv, w.angle.c]).toEqual([
+        384, 128, 12, 16, 4, 8, 128,
+      ]);
+      const rng = new Rng(3);
+      const single = tensor([N, w.cS]);
+      const pair = tensor([N, N, w.cZ]);
+      for (const t of [single, pair]) for (let i = 0; i < t.data.length; i++) t.data[i] = rng.normal();
+      const aatype = Int32Array.from({ length: N }, (_, i) => (i * 5 + 3) % 21);
+      const mask = new Float32Array(N).fill(1);
+      mask[5] = 0;
+      mask[N - 1] = 0;
 
-    const ref = structureModule(single, pair, aatype, params, { seqMask: tensor([N], mask), trajectory: false });
-    const lddt = computePlddt(predictedLddtHead(ref.single, params));
-    const tm = predictedAlignedErrorHead(pair, params);
-    const pae = computePredictedAlignedError(tm);
-    const ptm = predictedTmScore(tm);
+      const ref = structureModule(single, pair, aatype, params, {
+        seqMask: tensor([N], mask),
+        trajectory: false,
+      });
+      const lddt = computePlddt(predictedLddtHead(ref.single, params));
+      const tm = predictedAlignedErrorHead(pair, params);
+      const pae = computePredictedAlignedError(tm);
+      const ptm = predictedTmScore(tm);
 
-    const { ctx, cache, pool } = env;
-    const dw = uploadStructureModuleWeights(pool, w);
-    const hw = uploadHeadsWeights(pool, packHeadsWeights(params));
-    const sBuf = pool.upload(single.data, 'full-size s');
-    const zBuf = pool.upload(pair.data, 'full-size z');
-    const sm = await runStructureModuleGpu(ctx, cache, pool, dw, sBuf, zBuf, aatype, mask, 8);
-    const heads = await runHeadsGpu(ctx, cache, pool, hw, sm.single, zBuf, N, w.cS);
-    const got = await readHeads(ctx, heads);
+      const { ctx, cache, pool } = env;
+      const dw = uploadStructureModuleWeights(pool, w);
+      const hw = uploadHeadsWeights(pool, packHeadsWeights(params));
+      const sBuf = pool.upload(single.data, 'full-size s');
+      const zBuf = pool.upload(pair.data, 'full-size z');
+      const sm = await runStructureModuleGpu(ctx, cache, pool, dw, sBuf, zBuf, aatype, mask, 8);
+      const heads = await runHeadsGpu(ctx, cache, pool, hw, sm.single, zBuf, N, w.cS);
+      const got = await readHeads(ctx, heads);
 
-    const atoms = maxAbsDiff(await read(env, sm.atom37, N * 111), ref.atom37.data);
-    const sDiff = maxAbsDiff(await read(env, sm.single, N * w.cS), ref.single.data);
-    const fDiff = maxAbsDiff(await read(env, sm.affine, N * 7), ref.frames.data);
-    const pl = maxAbsDiff(got.plddt, lddt);
-    const pd = maxAbsDiff(got.pae ?? [], pae.predictedAlignedError.data);
-    const ptmErr = Math.abs((got.ptm ?? Number.NaN) - ptm);
-    console.log(
-      `full size N=${N}: atom37 max|err| ${atoms.err.toExponential(2)} Å (max ${atoms.scale.toFixed(1)}), ` +
-        `s ${sDiff.err.toExponential(2)} (max ${sDiff.scale.toFixed(2)}), affine ${fDiff.err.toExponential(2)}, ` +
-        `pLDDT ${pl.err.toExponential(2)}, PAE ${pd.err.toExponential(2)}, pTM ${ptmErr.toExponential(2)}; ` +
-        `dispatches ${JSON.stringify(sm.dispatches)}, heads ${heads.dispatches}`,
-    );
-    expect(atoms.err).toBeLessThanOrEqual(1e-3);
-    expect(fDiff.err).toBeLessThanOrEqual(1e-3);
-    expect(sDiff.err).toBeLessThanOrEqual(1e-4 * sDiff.scale);
-    expect(pl.err).toBeLessThanOrEqual(1e-2);
-    expect(pd.err).toBeLessThanOrEqual(1e-4 * pd.scale);
-    expect(ptmErr).toBeLessThanOrEqual(1e-4);
+      const atoms = maxAbsDiff(await read(env, sm.atom37, N * 111), ref.atom37.data);
+      const sDiff = maxAbsDiff(await read(env, sm.single, N * w.cS), ref.single.data);
+      const fDiff = maxAbsDiff(await read(env, sm.affine, N * 7), ref.frames.data);
+      const pl = maxAbsDiff(got.plddt, lddt);
+      const pd = maxAbsDiff(got.pae ?? [], pae.predictedAlignedError.data);
+      const ptmErr = Math.abs((got.ptm ?? Number.NaN) - ptm);
+      console.log(
+        `full size N=${N}: atom37 max|err| ${atoms.err.toExponential(2)} Å (max ${atoms.scale.toFixed(1)}), ` +
+          `s ${sDiff.err.toExponential(2)} (max ${sDiff.scale.toFixed(2)}), affine ${fDiff.err.toExponential(2)}, ` +
+          `pLDDT ${pl.err.toExponential(2)}, PAE ${pd.err.toExponential(2)}, pTM ${ptmErr.toExponential(2)}; ` +
+          `dispatches ${JSON.stringify(sm.dispatches)}, heads ${heads.dispatches}`,
+      );
+      expect(atoms.err).toBeLessThanOrEqual(1e-3);
+      expect(fDiff.err).toBeLessThanOrEqual(1e-3);
+      expect(sDiff.err).toBeLessThanOrEqual(1e-4 * sDiff.scale);
+      expect(pl.err).toBeLessThanOrEqual(1e-2);
+      expect(pd.err).toBeLessThanOrEqual(1e-4 * pd.scale);
+      expect(ptmErr).toBeLessThanOrEqual(1e-4);
 
-    sm.release();
-    heads.release();
-    pool.release(sBuf);
-    pool.release(zBuf);
-    releaseStructureModuleWeights(pool, dw);
-    releaseHeadsWeights(pool, hw);
-  }, TIMEOUT);
+      sm.release();
+      heads.release();
+      pool.release(sBuf);
+      pool.release(zBuf);
+      releaseStructureModuleWeights(pool, dw);
+      releaseHeadsWeights(pool, hw);
+    },
+    TIMEOUT,
+  );
 });

@@ -150,6 +150,13 @@ export function packStructureModuleWeights(params: Params): StructureModuleHostW
     at += l.b.length;
   }
 
+  const transition = transitionLayerPaths(params, FOLD_ITERATION).map((p) => linear(params, p));
+  // the last layer adds into its input in place, so it must not read that input directly
+  if (transition.length < 2)
+    throw new Error(
+      `${FOLD_ITERATION}/transition: ${transition.length} layer, the GPU path needs ≥ 2 (AF2: 3)`,
+    );
+
   return {
     cS,
     cZ,
@@ -163,7 +170,7 @@ export function packStructureModuleWeights(params: Params): StructureModuleHostW
     pointWeights: param(params, ipaPath, 'trainable_point_weights').data,
     ipaOutput,
     attentionNorm: norm(params, `${FOLD_ITERATION}/attention_layer_norm`),
-    transition: transitionLayerPaths(params, FOLD_ITERATION).map((p) => linear(params, p)),
+    transition,
     transitionNorm: norm(params, `${FOLD_ITERATION}/transition_layer_norm`),
     affine,
     angleResnet,
