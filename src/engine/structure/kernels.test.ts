@@ -157,6 +157,7 @@ describe('structure-module kernels vs CPU reference (real Dawn device)', () => {
         const got = await read(env, bufs.frames, N * 16);
         const wantRec = frameRecords(want.frames);
         const d = maxAbsDiff(got, wantRec);
+        console.log(`backbone update N=${N}: frames max|err| ${d.err.toExponential(2)}`);
         expect(d.err).toBeLessThanOrEqual(REL * d.scale);
         const u = maxAbsDiff(await read(env, bufs.update, N * 6), want.update.data);
         expect(u.err).toBeLessThanOrEqual(REL * u.scale);
@@ -184,6 +185,7 @@ describe('structure-module kernels vs CPU reference (real Dawn device)', () => {
         rec.submit();
         const du = maxAbsDiff(await read(env, bufs.unnorm, N * 14), want.unnormalizedAngles.data);
         const da = maxAbsDiff(await read(env, bufs.angles, N * 14), want.angles.data);
+        console.log(`angle resnet N=${N}: max|err| ${du.err.toExponential(2)} / ${da.err.toExponential(2)}`);
         expect(du.err).toBeLessThanOrEqual(REL * du.scale);
         expect(da.err).toBeLessThanOrEqual(REL * da.scale);
         for (const b of Object.values(bufs)) pool.release(b);
@@ -207,6 +209,7 @@ describe('structure-module kernels vs CPU reference (real Dawn device)', () => {
         await recordStructureTransition(rec, w, N, x, hidden, y);
         rec.submit();
         const d = maxAbsDiff(await read(env, y, N * cS), want.data);
+        console.log(`transition N=${N}: max|err| ${d.err.toExponential(2)} (max|ref| ${d.scale.toFixed(2)})`);
         expect(d.err).toBeLessThanOrEqual(REL * d.scale);
         for (const b of [x, y, ...hidden]) pool.release(b);
       },
@@ -242,6 +245,9 @@ describe('structure-module kernels vs CPU reference (real Dawn device)', () => {
         const df = maxAbsDiff(await read(env, bufs.groupFrames, N * 128), want.frames.data);
         const d14 = maxAbsDiff(await read(env, bufs.atom14, N * 42), want.atom14.data);
         const d37 = maxAbsDiff(await read(env, bufs.atom37, N * 111), want.atom37.data);
+        console.log(
+          `all atom N=${N}: frames ${df.err.toExponential(2)}, atom14 ${d14.err.toExponential(2)}, atom37 ${d37.err.toExponential(2)} Å`,
+        );
         expect(df.err).toBeLessThanOrEqual(1e-3);
         expect(d14.err).toBeLessThanOrEqual(1e-3);
         expect(d37.err).toBeLessThanOrEqual(1e-3);
@@ -265,8 +271,13 @@ describe('structure-module kernels vs CPU reference (real Dawn device)', () => {
         const zb = pool.upload(z.data, 'heads test z');
         const r = await runHeadsGpu(env.ctx, env.cache, pool, hw, sb, zb, N, cS);
         const got = await readHeads(env.ctx, r);
-        expect(maxAbsDiff(got.plddt, wantPlddt).err).toBeLessThanOrEqual(1e-2);
+        const dl = maxAbsDiff(got.plddt, wantPlddt);
         const dp = maxAbsDiff(got.pae ?? [], wantPae.predictedAlignedError.data);
+        const dt = Math.abs((got.ptm ?? Number.NaN) - wantPtm);
+        console.log(
+          `heads N=${N}: pLDDT ${dl.err.toExponential(2)}, PAE ${dp.err.toExponential(2)}, pTM ${dt.toExponential(2)}`,
+        );
+        expect(dl.err).toBeLessThanOrEqual(1e-2);
         expect(dp.err).toBeLessThanOrEqual(REL * dp.scale);
         expect(Math.abs((got.ptm ?? Number.NaN) - wantPtm)).toBeLessThanOrEqual(1e-4);
         expect(got.maxPae).toBeCloseTo(wantPae.maxPredictedAlignedError, 4);

@@ -124,6 +124,11 @@ export interface StructureModuleGpuOptions {
   positionScale?: number;
   /** Run all_atom after every layer, not only the last (trajectory). Default false. */
   everyLayerAtoms?: boolean;
+  /**
+   * [N, N, c_z] scratch for LN(z) (e.g. the plan's pair scratch); by default one is taken from
+   * the pool and returned after recording.
+   */
+  zScratch?: GPUBuffer;
   /** Called after each layer is recorded (nothing has run yet). */
   onLayerRecorded?: (layer: number, dispatches: number) => void;
 }
@@ -224,7 +229,9 @@ export async function runStructureModuleGpu(
   const sInit = keep(f32(N * cS, 's_initial [N, c_s]'));
   const sA = keep(f32(N * cS, 's [N, c_s]'));
   const sB = tmp(f32(N * cS, "s' [N, c_s]"));
-  const zLn = tmp(f32(N * N * cZ, 'z LN [N, N, c_z]'));
+  const zLn = opts.zScratch ?? tmp(f32(N * N * cZ, 'z LN [N, N, c_z]'));
+  if (zLn.size < N * N * cZ * 4)
+    throw new Error(`structure module: zScratch has ${zLn.size} bytes, LN(z) needs ${N * N * cZ * 4}`);
   const pairBias = tmp(f32(N * N * H, 'ipa pair bias [N, N, H]'));
   const proj = tmp(f32(N * ipaProjWidth(ipa), 'ipa projections [N, P]'));
   const feat = tmp(f32(N * ipaFeatureWidth(ipa), 'ipa features [N, F]'));
