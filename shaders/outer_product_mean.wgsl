@@ -1,12 +1,14 @@
-// outer_product_mean.wgsl — the outer product mean of AF2 supplement Algorithm 10, lines 3–5,
-// in blocks, so the [N_res, N_res, C, C] intermediate never exists in device memory.
+// outer_product_mean.wgsl — AF2 supplement Algorithm 10 (OuterProductMean), two entry points:
+//
+//   project  lines 1–2  ab[s, i, :] = LayerNorm(m[s, i]) · [W_left | W_right] + [b_left | b_right]
+//   main     lines 3–5  the outer product mean below, in blocks, so the [N_res, N_res, C, C]
+//                       intermediate never exists in device memory.
 //
 //   outer[i, j, c, e] = Σ_s a[s, i, c]·mask[s, i] · b[s, j, e]·mask[s, j]
 //   z[i, j, f]       += (Σ_{c,e} outer[i, j, c, e] · W[c, e, f] + bias[f]) / (EPS + Σ_s mask[s, i]·mask[s, j])
 //
 // AF2 divides by the mask count after the bias (see src/model/reference/outer-product-mean.ts).
-// a and b come from LayerNorm + one Linear with the left and right weights side by side
-// (layernorm.wgsl and matmul.wgsl), unmasked: the mask is applied here, while staging.
+// a and b come from `project`, unmasked: the mask is applied in `main`, while staging.
 //
 // Sequence chunks (deep MSAs, the extra-MSA stack): ab may hold sequences s0 … s0+S−1 only.
 // Both sums are linear, so each chunk's Σ_{c,e} outer · W is accumulated in `partial`
@@ -14,7 +16,17 @@
 // into z, otherwise the sum is stored in partial). The mask count always runs over all sTotal
 // sequences.
 //
-// Bindings (group 0), row-major, last axis fastest:
+// project bindings (group 0), row-major, last axis fastest:
+//   0 params   uniform              see Params (pRow0, pRows, cm, lnEps, p* offsets)
+//   1 m        [rows, c_m]          read   MSA rows (s, i flattened), rows pRow0 … pRow0+pRows−1
+//   2 pweights                      read   lnScale, lnOffset [c_m]; W [c_m, 2C]; b [2C]
+//   3 pab      [pRows, 2C]          write  (chunk-local rows)
+// project workgroup layout: WG_X × WG_Y = 16 × 16 invocations, 64 rows × 64 columns, each
+// invocation a 4 × 4 register tile (rows 4ty …, columns 4tx …); LayerNorm statistics first
+// (4 invocations per row, two-pass), then K = c_m in steps of TILE_K through workgroup tiles,
+// normalised while staging. grid (column tiles, row tiles).
+//
+// main bindings (group 0), row-major, last axis fastest:
 //   0 params  uniform          see Params
 //   1 ab      [S, N, 2C]       read   a = channels 0 … C−1, b = channels C … 2C−1 (the chunk)
 //   2 mask    [sTotal, N]      read   MSA mask (all sequences)
@@ -58,6 +70,15 @@ struct Params {
   sTotal: u32,
   // Bit 0: READ_PARTIAL, bit 1: FINAL.
   flags: u32,
+  // project
+  pRow0: u32,
+  pRows: u32,
+  cm: u32,
+  lnEps: f32,
+  pLnScale: u32,
+  pLnOffset: u32,
+  pW: u32,
+  pB: u32,
   pad0: u32,
   pad1: u32,
 }
@@ -68,6 +89,10 @@ struct Params {
 @group(0) @binding(3) var<storage, read> weights: array<f32>;
 @group(0) @binding(4) var<storage, read_write> z: array<f32>;
 @group(0) @binding(5) var<storage, read_write> partial: array<f32>;
+
+@group(0) @binding(1) var<storage, read> pm: array<f32>;
+@group(0) @binding(2) var<storage, read> pweights: array<f32>;
+@group(0) @binding(3) var<storage, read_write> pab: array<f32>;
 
 // aS[(s·8 + il)·C + c] = a[s0 + s, i, c] · mask[s0 + s, i]
 var<workgroup> aS: array<f32, SB * 8u * C>;
@@ -253,3 +278,137 @@ fn addUpdate(p: u32, iBase: u32, jBase: u32, fA: u32, oA: vec4f, oB: vec4f, bias
   }
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// project: Algorithm 10 lines 1–2
+// ---------------------------------------------------------------------------------------------
+
+const P_WG: u32 = 16u;
+const P_TILE_K: u32 = 16u;
+// 64 rows, 4 invocations each for the statistics.
+const P_ROWS: u32 = 64u;
+
+var<workgroup> pA: array<vec4f, P_TILE_K * P_WG>;
+var<workgroup> pB: array<vec4f, P_TILE_K * P_WG>;
+var<workgroup> pRed: array<f32, THREADS>;
+var<workgroup> pMean: array<f32, P_ROWS>;
+var<workgroup> pRstd: array<f32, P_ROWS>;
+
+fn pRowSum(lid: u32, v: f32) -> f32 {
+  pRed[lid] = v;
+  workgroupBarrier();
+  var s = 0.0;
+  if (lid < P_ROWS) {
+    for (var g = 0u; g < THREADS / P_ROWS; g++) {
+      s += pRed[lid + g * P_ROWS];
+    }
+  }
+  workgroupBarrier();
+  return s;
+}
+
+// ab[row, col … col+3] = acc + b (in-range entries only).
+fn pStore(row: u32, col: u32, acc: vec4f) {
+  let n = 2u * C;
+  if (row >= params.pRows) {
+    return;
+  }
+  for (var q = 0u; q < 4u; q++) {
+    if (col + q < n) {
+      pab[row * n + col + q] = acc[q] + pweights[params.pB + col + q];
+    }
+  }
+}
+
+@compute @workgroup_size(P_WG, P_WG, 1)
+fn project(
+  @builtin(local_invocation_id) lid3: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+  @builtin(workgroup_id) wid: vec3u,
+) {
+  let tx = lid3.x;
+  let ty = lid3.y;
+  let cm = params.cm;
+  let n = 2u * C;
+  let row0 = wid.y * P_ROWS;
+  let col0 = wid.x * 4u * P_WG;
+
+  // LayerNorm statistics: invocation lid sums channels g, g + 4, … of row m.
+  let m = lid % P_ROWS;
+  let g = lid / P_ROWS;
+  let G = THREADS / P_ROWS;
+  let r = row0 + m;
+  let base = (params.pRow0 + r) * cm;
+  var s = 0.0;
+  if (r < params.pRows) {
+    for (var k = g; k < cm; k += G) {
+      s += pm[base + k];
+    }
+  }
+  let total = pRowSum(lid, s);
+  if (lid < P_ROWS) {
+    pMean[lid] = total / f32(cm);
+  }
+  workgroupBarrier();
+  let mean = pMean[m];
+  var v = 0.0;
+  if (r < params.pRows) {
+    for (var k = g; k < cm; k += G) {
+      let d = pm[base + k] - mean;
+      v = fma(d, d, v);
+    }
+  }
+  let vtotal = pRowSum(lid, v);
+  if (lid < P_ROWS) {
+    pRstd[lid] = inverseSqrt(vtotal / f32(cm) + params.lnEps);
+  }
+  workgroupBarrier();
+
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  for (var k0 = 0u; k0 < cm; k0 += P_TILE_K) {
+    // pA[kk·16 + mm/4][mm%4] = LayerNorm(m)[row0 + mm, k0 + kk]  (k fastest: coalesced reads)
+    for (var u = lid; u < P_ROWS * P_TILE_K; u += THREADS) {
+      let mm = u / P_TILE_K;
+      let kk = u % P_TILE_K;
+      let rr = row0 + mm;
+      let k = k0 + kk;
+      var xv = 0.0;
+      if (rr < params.pRows && k < cm) {
+        let xn = (pm[(params.pRow0 + rr) * cm + k] - pMean[mm]) * pRstd[mm];
+        xv = fma(xn, pweights[params.pLnScale + k], pweights[params.pLnOffset + k]);
+      }
+      pA[kk * P_WG + mm / 4u][mm % 4u] = xv;
+    }
+    // pB[kk·16 + cq] = W[k0 + kk, col0 + 4cq … +3]
+    for (var u = lid; u < P_TILE_K * P_WG; u += THREADS) {
+      let kk = u / P_WG;
+      let cq = u % P_WG;
+      let k = k0 + kk;
+      var w = vec4f(0.0);
+      for (var q = 0u; q < 4u; q++) {
+        let col = col0 + 4u * cq + q;
+        if (k < cm && col < n) {
+          w[q] = pweights[params.pW + k * n + col];
+        }
+      }
+      pB[u] = w;
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < P_TILE_K; kk++) {
+      let a = pA[kk * P_WG + ty];
+      let b = pB[kk * P_WG + tx];
+      acc0 = fma(vec4f(a.x), b, acc0);
+      acc1 = fma(vec4f(a.y), b, acc1);
+      acc2 = fma(vec4f(a.z), b, acc2);
+      acc3 = fma(vec4f(a.w), b, acc3);
+    }
+    workgroupBarrier();
+  }
+  pStore(row0 + 4u * ty, col0 + 4u * tx, acc0);
+  pStore(row0 + 4u * ty + 1u, col0 + 4u * tx, acc1);
+  pStore(row0 + 4u * ty + 2u, col0 + 4u * tx, acc2);
+  pStore(row0 + 4u * ty + 3u, col0 + 4u * tx, acc3);
+}

@@ -1,16 +1,17 @@
 /**
  * Algorithm 10 (OuterProductMean) on the GPU, lines 1–5, with the [N_res, N_res, C, C] outer
  * products never materialised. Reference: src/model/reference/outer-product-mean.ts.
+ * Kernels: shaders/outer_product_mean.wgsl.
  *
- *   layernorm.wgsl          m [N_seq, N_res, c_m] → LayerNorm(m)                      (line 1)
- *   matmul.wgsl (+bias)     → ab [N_seq, N_res, 2C]: left and right projections       (line 2)
- *   outer_product_mean.wgsl z[i, j] += (Σ_s a_si ⊗ b_sj · W + bias) / (1e-3 + Σ_s mask_si mask_sj)
- *                           in blocks of 8 × 8 pairs, for a window of rows i          (lines 3–5)
+ *   project  m [N_seq, N_res, c_m] → ab [N_seq, N_res, 2C] = LayerNorm(m) · [W_left | W_right] + b
+ *            (LayerNorm fused: no normalised copy of m)                                (lines 1–2)
+ *   main     z[i, j] += (Σ_s a_si ⊗ b_sj · W + bias) / (1e-3 + Σ_s mask_si mask_sj),
+ *            in blocks of 8 × 8 pairs, for a window of rows i                          (lines 3–5)
  *
- * Deep MSAs can be taken in sequence chunks: each chunk's LayerNorm and projections are made
- * into chunk-sized scratch and its projected outer products summed in a [N, N, c_z] `partial`
- * buffer; the last chunk applies bias and mask count and adds into z.
- * Dispatches: (2 + ⌈N / rows⌉) · ⌈N_seq / seqChunk⌉; 3 with one window and one chunk.
+ * Deep MSAs can be taken in sequence chunks: each chunk is projected into chunk-sized `ab` and
+ * its projected outer products summed in a [N, N, c_z] `partial` buffer; the last chunk applies
+ * bias and mask count and adds into z.
+ * Dispatches: (1 + ⌈N / rows⌉) · ⌈N_seq / seqChunk⌉; 2 with one window and one chunk.
  */
 
 import opmWgsl from '../../../shaders/outer_product_mean.wgsl?raw';
@@ -19,10 +20,9 @@ import type { KernelDescriptor } from '../../gpu/kernel.ts';
 import type { Recorder } from '../../gpu/launch.ts';
 import { LN_EPS, type Params, param } from '../../model/reference/ops.ts';
 import { OUTER_PRODUCT_MEAN_EPS } from '../../model/reference/outer-product-mean.ts';
-import { layerNormConfig, layerNormKernel } from './layernorm.ts';
-import { recordMatmul, unusedBinding } from './matmul.ts';
+import { unusedBinding } from './matmul.ts';
 
-/** Host-side weights of one outer product mean, in the layouts the three kernels read. */
+/** Host-side weights of one outer product mean, packed for the two entry points. */
 export interface OuterProductMeanWeights {
   /** c_m: MSA channels. */
   cm: number;
@@ -30,13 +30,12 @@ export interface OuterProductMeanWeights {
   C: number;
   /** c_z: pair channels. */
   cz: number;
-  lnScale: Float32Array;
-  lnOffset: Float32Array;
-  /** [c_m, 2C]: left_projection then right_projection along the output axis. */
-  projW: Float32Array;
-  /** [2C] */
-  projB: Float32Array;
-  /** [C·C·c_z] output_w, then [c_z] output_b. */
+  /**
+   * project: lnScale [c_m] at 0, lnOffset [c_m] at c_m, W [c_m, 2C] (left_projection then
+   * right_projection along the output axis) at 2c_m, b [2C] at 2c_m + 2C·c_m.
+   */
+  proj: Float32Array;
+  /** main: output_w [C·C·c_z], then output_b [c_z]. */
   out: Float32Array;
 }
 
@@ -63,18 +62,21 @@ export function packOuterProductMeanWeights(params: Params, path: string): Outer
       `${path}/left_projection//weights: C = ${C} channels; the GPU kernel needs a multiple of 4`,
     );
   }
-  const projW = new Float32Array(cm * 2 * C);
+  const proj = new Float32Array(2 * cm + 2 * C * cm + 2 * C);
+  proj.set(lnScale.data, 0);
+  proj.set(lnOffset.data, cm);
+  const w = 2 * cm;
   for (let k = 0; k < cm; k++) {
-    projW.set(lw.data.subarray(k * C, (k + 1) * C), k * 2 * C);
-    projW.set(rw.data.subarray(k * C, (k + 1) * C), k * 2 * C + C);
+    proj.set(lw.data.subarray(k * C, (k + 1) * C), w + k * 2 * C);
+    proj.set(rw.data.subarray(k * C, (k + 1) * C), w + k * 2 * C + C);
   }
-  const projB = new Float32Array(2 * C);
-  projB.set(lb.data, 0);
-  projB.set(rb.data, C);
+  const b = w + 2 * C * cm;
+  proj.set(lb.data, b);
+  proj.set(rb.data, b + C);
   const out = new Float32Array(C * C * cz + cz);
   out.set(ow.data, 0);
   out.set(ob.data, C * C * cz);
-  return { cm, C, cz, lnScale: lnScale.data, lnOffset: lnOffset.data, projW, projB, out };
+  return { cm, C, cz, proj, out };
 }
 
 /** The same weights on the device. */
@@ -82,29 +84,27 @@ export interface OuterProductMeanDeviceWeights {
   cm: number;
   C: number;
   cz: number;
-  lnScale: GPUBuffer;
-  lnOffset: GPUBuffer;
-  projW: GPUBuffer;
-  projB: GPUBuffer;
+  proj: GPUBuffer;
   out: GPUBuffer;
 }
 
+/** Runtime sizes of one dispatch (project reads the p* fields, main the others). */
 export interface OuterProductMeanDims {
   N: number;
   /** Sequences in ab (the chunk). */
   S: number;
-  /** First sequence of the chunk (default 0) and all sequences (default S). */
+  cz: number;
+  cm: number;
+  /** main: first output row i of the window and rows in it. */
+  r0: number;
+  rows: number;
+  /** main: first sequence of the chunk (default 0) and all sequences (default S). */
   s0?: number;
   sTotal?: number;
-  /** Add the earlier chunks' sums from `partial`. */
+  /** main: add the earlier chunks' sums from `partial`. */
   readPartial?: boolean;
-  /** Last chunk: bias, mask count, z +=; otherwise the sum goes to `partial`. Default true. */
+  /** main: last chunk: bias, mask count, z +=; otherwise the sum goes to `partial`. Default true. */
   final?: boolean;
-  cz: number;
-  /** First output row i of the window. */
-  r0: number;
-  /** Rows in the window. */
-  rows: number;
   eps?: number;
 }
 
@@ -115,36 +115,58 @@ export interface OuterProductMeanConfig {
   sb?: number;
 }
 
-/** Workgroup memory of the kernel, bytes. */
+export type OuterProductMeanStage = 'project' | 'main';
+
+/** Workgroup memory of `main`, bytes (`project` needs 9 KiB). */
 export function outerProductMeanSharedBytes(cfg: OuterProductMeanConfig): number {
   const sb = cfg.sb ?? 2;
   return 4 * (sb * 8 * cfg.C + sb * 8 * cfg.C + 32 * 64 + 64);
 }
 
-export function outerProductMeanKernel(cfg: OuterProductMeanConfig): KernelDescriptor<OuterProductMeanDims> {
+export function outerProductMeanKernel(
+  cfg: OuterProductMeanConfig,
+  stage: OuterProductMeanStage = 'main',
+): KernelDescriptor<OuterProductMeanDims> {
   if (cfg.C % 4 !== 0 || cfg.C < 4)
     throw new RangeError(`outer product mean: C = ${cfg.C} is not a multiple of 4`);
   const sb = cfg.sb ?? 2;
   return {
     name: 'outer_product_mean',
     source: opmWgsl,
+    entryPoint: stage,
     constants: { C: cfg.C, SB: sb },
-    bindings: [
-      { name: 'params', kind: 'uniform' },
-      { name: 'ab', kind: 'read-only-storage' },
-      { name: 'mask', kind: 'read-only-storage' },
-      { name: 'weights', kind: 'read-only-storage' },
-      { name: 'z', kind: 'storage' },
-      { name: 'partial', kind: 'storage' },
-    ],
-    workgroups: (d) => [Math.ceil(d.N / 8), Math.ceil(d.rows / 8), d.rows > 0 ? Math.ceil(d.cz / 128) : 0],
+    bindings:
+      stage === 'project'
+        ? [
+            { name: 'params', kind: 'uniform' },
+            { name: 'm', kind: 'read-only-storage' },
+            { name: 'weights', kind: 'read-only-storage' },
+            { name: 'ab', kind: 'storage' },
+          ]
+        : [
+            { name: 'params', kind: 'uniform' },
+            { name: 'ab', kind: 'read-only-storage' },
+            { name: 'mask', kind: 'read-only-storage' },
+            { name: 'weights', kind: 'read-only-storage' },
+            { name: 'z', kind: 'storage' },
+            { name: 'partial', kind: 'storage' },
+          ],
+    workgroups: (d) =>
+      stage === 'project'
+        ? [Math.ceil((2 * cfg.C) / 64), Math.ceil((d.S * d.N) / 64), 1]
+        : [Math.ceil(d.N / 8), Math.ceil(d.rows / 8), d.rows > 0 ? Math.ceil(d.cz / 128) : 0],
     uniforms: (d) => {
       if (d.r0 + d.rows > d.N) throw new RangeError(`outer product mean: rows ${d.r0}+${d.rows} > N=${d.N}`);
-      const u = new Uint32Array(12);
+      const s0 = d.s0 ?? 0;
+      const C2 = 2 * cfg.C;
+      const u = new Uint32Array(20);
+      const f = new Float32Array(u.buffer);
       const flags = (d.readPartial ? 1 : 0) | (d.final === false ? 0 : 2);
       u.set([d.N, d.S, d.r0, d.rows, d.cz, cfg.C * cfg.C * d.cz]);
-      new Float32Array(u.buffer)[6] = d.eps ?? OUTER_PRODUCT_MEAN_EPS;
-      u.set([d.s0 ?? 0, d.sTotal ?? d.S, flags], 7);
+      f[6] = d.eps ?? OUTER_PRODUCT_MEAN_EPS;
+      u.set([s0, d.sTotal ?? d.S, flags, s0 * d.N, d.S * d.N, d.cm], 7);
+      f[13] = LN_EPS;
+      u.set([0, d.cm, 2 * d.cm, 2 * d.cm + C2 * d.cm], 14);
       return u;
     },
   };
@@ -157,8 +179,6 @@ export interface OuterProductMeanBuffers {
   mask: GPUBuffer;
   /** [N_res, N_res, c_z], updated in place. */
   z: GPUBuffer;
-  /** Scratch [seqChunk, N_res, c_m]: LayerNorm(m). */
-  mNorm: GPUBuffer;
   /** Scratch [seqChunk, N_res, 2C]. */
   ab: GPUBuffer;
   /** Scratch [N_res, N_res, c_z]; needed only with more than one sequence chunk. */
@@ -170,28 +190,19 @@ export interface OuterProductMeanOptions {
   rows?: number;
   /** Sequences staged per step (default 2). */
   sb?: number;
-  /** Sequences per chunk (default all; rounded by outerProductMeanSeqChunk). */
+  /** Sequences per chunk (default all, capped so the project grid fits the device). */
   seqChunk?: number;
 }
 
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
-}
-
-/**
- * Sequences per chunk: `wanted` rounded up so each chunk of m, bound at byte offset
- * s0 · N · c_m · 4, starts on the device's storage offset alignment; all S if that is fewer.
- */
+/** Sequences per chunk: `wanted` (default all), at most what keeps project's grid ≤ the limit. */
 export function outerProductMeanSeqChunk(
   S: number,
   N: number,
-  cm: number,
-  offsetAlignment: number,
+  maxWorkgroupsPerDimension: number,
   wanted = S,
 ): number {
-  const step = offsetAlignment / gcd(offsetAlignment, 4 * N * cm);
-  const r = Math.max(1, Math.min(wanted, S));
-  return r >= S ? Math.max(S, 1) : Math.min(S, Math.ceil(r / step) * step);
+  const cap = Math.max(1, Math.floor((maxWorkgroupsPerDimension * 64) / Math.max(N, 1)));
+  return Math.max(1, Math.min(wanted, S, cap));
 }
 
 /**
@@ -209,7 +220,8 @@ export async function recordOuterProductMean(
   const before = rec.dispatches;
   const cfg = { C: w.C, sb: opts.sb };
   const shared = outerProductMeanSharedBytes(cfg);
-  const limit = rec.ctx.device.limits.maxComputeWorkgroupStorageSize;
+  const { device } = rec.ctx;
+  const limit = device.limits.maxComputeWorkgroupStorageSize;
   if (shared > limit) {
     throw new DeviceLimitError(
       'maxComputeWorkgroupStorageSize',
@@ -218,54 +230,28 @@ export async function recordOuterProductMean(
       `outer product mean (C=${w.C})`,
     );
   }
-  const { device } = rec.ctx;
-  const chunk = outerProductMeanSeqChunk(
-    S,
-    N,
-    w.cm,
-    device.limits.minStorageBufferOffsetAlignment,
-    opts.seqChunk,
-  );
+  const chunk = outerProductMeanSeqChunk(S, N, device.limits.maxComputeWorkgroupsPerDimension, opts.seqChunk);
   if (chunk < S && !bufs.partial)
     throw new Error('outer product mean: sequence chunks need a partial buffer');
-  const kernel = outerProductMeanKernel(cfg);
-  const layerNorm = layerNormKernel(layerNormConfig(w.cm));
+  const project = outerProductMeanKernel(cfg, 'project');
+  const main = outerProductMeanKernel(cfg, 'main');
   const unused = unusedBinding(device);
   const rows = Math.max(1, Math.min(opts.rows ?? N, N));
+  const base = { N, cz: w.cz, cm: w.cm, sTotal: S };
   for (let s0 = 0; s0 < S; s0 += chunk) {
     const sc = Math.min(chunk, S - s0);
-    const rowsMN = sc * N;
-    // The chunk's sequences of m, bound as a window.
-    const m = { buffer: bufs.m, offset: s0 * N * w.cm * 4, size: rowsMN * w.cm * 4 };
-    // [sc, N_res, c_m]  (line 1)
+    // [sc, N_res, 2C] = LayerNorm(m) · [W_left | W_right] + [b_left | b_right]  (lines 1–2, unmasked)
     await rec.dispatch(
-      layerNorm,
-      { rows: rowsMN, C: w.cm, eps: LN_EPS },
-      { x: m, scale: w.lnScale, offset: w.lnOffset, y: bufs.mNorm },
-    );
-    // [sc, N_res, 2C] = LayerNorm(m) · [W_left | W_right] + [b_left | b_right]  (line 2, unmasked)
-    await recordMatmul(
-      rec,
-      { M: rowsMN, K: w.cm, N: 2 * w.C },
-      { a: bufs.mNorm, b: w.projW, bias: w.projB, c: bufs.ab },
-      { bias: true },
+      project,
+      { ...base, S: sc, s0, r0: 0, rows: 0 },
+      { m: bufs.m, weights: w.proj, ab: bufs.ab },
     );
     // [rows, N_res, c_z] z += outer product mean, or partial sums  (lines 3–5)
     const last = s0 + sc >= S;
     for (let r0 = 0; r0 < N; r0 += rows) {
       await rec.dispatch(
-        kernel,
-        {
-          N,
-          S: sc,
-          s0,
-          sTotal: S,
-          readPartial: s0 > 0,
-          final: last,
-          cz: w.cz,
-          r0,
-          rows: Math.min(rows, N - r0),
-        },
+        main,
+        { ...base, S: sc, s0, readPartial: s0 > 0, final: last, r0, rows: Math.min(rows, N - r0) },
         { ab: bufs.ab, mask: bufs.mask, weights: w.out, z: bufs.z, partial: bufs.partial ?? unused },
       );
     }
