@@ -115,8 +115,8 @@ describe('outer product mean vs CPU reference (real Dawn device)', () => {
       { N: 20, S: 7, cm: 9, C: 12, cz: 130, opts: { rows: 9, sb: 4 } },
       { N: 33, S: 1, cm: 8, C: 12, cz: 16, opts: { rows: 8 } },
       // Several projection K tiles and column tiles (c_m > 16, 2C > 64); C² not a multiple of 32.
-    { N: 9, S: 5, cm: 40, C: 36, cz: 16 },
-    // Sequence chunks (partial sums), with and without row windows.
+      { N: 9, S: 5, cm: 40, C: 36, cz: 16 },
+      // Sequence chunks (partial sums), with and without row windows.
       { N: 33, S: 9, cm: 8, C: 8, cz: 16, opts: { seqChunk: 2 } },
       { N: 7, S: 70, cm: 5, C: 8, cz: 130, opts: { seqChunk: 30, rows: 4 } },
     ];

@@ -155,7 +155,7 @@ describe('triangle multiplication vs CPU reference (real Dawn device)', () => {
     }
   }
 
-  it('a fully masked pair mask leaves z unchanged up to the output bias path', async () => {
+  it('an all-zero pair mask (t = 0, so LayerNorm(t) is the centre offset)', async () => {
     const N = 9;
     const params = randomTriangleMultiplicationParams(PATH, 8, 8, 3);
     const z = tensor([N, N, 8], seededArray(N * N * 8, 4, -1, 1));
