@@ -6,6 +6,7 @@
 import { acquireDevice, type GpuContext } from '../gpu/device.ts';
 import { engineBackend } from '../model/golden/backends.ts';
 import type { GoldenBackend } from '../model/golden/types.ts';
+import { runGpuModule } from './golden-modules.ts';
 import { createWebGpuEngine } from './webgpu-engine.ts';
 
 /** The host's WebGPU device: navigator.gpu where it exists, else Dawn in Node. */
@@ -17,13 +18,11 @@ export async function acquireHostDevice(label = 'webfold'): Promise<GpuContext> 
 }
 
 /**
- * The golden backend over one WebGPU engine (one device for the whole check). Per-module pairs
- * are not run on their own here (`module` is absent: the check reports them as not implemented);
- * every module is covered through the model's stage keys.
+ * The golden backend over one WebGPU engine (one device for the whole check): the forward pass
+ * is the engine's fold; each per-module pair runs on the same device through the GPU module
+ * compositions (src/engine/golden-modules.ts).
  */
 export function createWebGpuGoldenBackend(): GoldenBackend {
-  return engineBackend(
-    'webgpu',
-    createWebGpuEngine(() => acquireHostDevice('webfold golden check')),
-  );
+  const engine = createWebGpuEngine(() => acquireHostDevice('webfold golden check'));
+  return engineBackend('webgpu', engine, async (c) => runGpuModule(await engine.gpuEnv(), c));
 }

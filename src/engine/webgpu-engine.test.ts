@@ -75,7 +75,9 @@ describe('WebGpuEngine', () => {
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect(stages).toContain('0:input_embedding:');
     expect(stages.some((s) => s.startsWith('0:extra_msa_stack:'))).toBe(true);
-    expect(stages).not.toContain('0:structure_module:0');
+    // block progress arrives when the GPU finishes a block (no host waits inside a recycle), so
+    // the abort is seen at the next checkpoint; the fold never completes
+    expect(stages.some((s) => s.endsWith(':done:'))).toBe(false);
   }, 300_000);
 
   it('folds with no stage read-back and returns finite per-recycle metrics', async () => {

@@ -6,14 +6,20 @@
  *     template pair / single embedding                     CPU reference, uploaded (see below)
  *     extra-MSA embedding + extra-MSA stack                GPU, one command buffer per block
  *     Evoformer stack, single = Linear(m_1)                GPU, one command buffer per block
- *     structure module, heads                              CPU reference on read-back s, z (see below)
+ *     structure module (Alg 20–24)                         GPU (src/engine/structure), one command buffer
+ *     pLDDT / PAE / pTM heads                              GPU (runHeadsGpu); logits heads GPU matmuls
  *   z and m stay on the device across blocks; z^prev is the other of two pair buffers (swapped,
  *   never copied); m^prev_1 is copied on the device. Nothing is read back inside a recycle
  *   unless `onStage` asks for the intermediates (then every golden stage key is read back).
  *
- * DISCREPANCY (temporary): the structure module and the heads run on the CPU reference on the
- * read-back single and pair representations at the end of each iteration (one host wait per
- * recycle), until src/engine/structure lands (`runStructureModuleGpu` / `runHeadsGpu`).
+ *   x^prev (pseudo-beta) is gathered from the structure module's atom37 on the device (one
+ *   12-byte copy per residue), so no recycle reads anything back. The pLDDT of every iteration
+ *   and its atom37 are copied into per-iteration device buffers and read once, after the last
+ *   iteration, for the per-recycle metrics; the final outputs are read back once at the end.
+ * With `onStage`, the per-layer structure-module stages are produced by re-running the GPU
+ * structure module with 1..L layers (it is deterministic), only then.
+ * DISCREPANCY: the distogram symmetrisation (half + halfᵀ) and the softmax of the PAE logits
+ * (`aligned_confidence_probs`) run on the host on the read-back final logits.
  * DISCREPANCY (temporary): with templates, the template pair stack and the template single
  * embedding run on the CPU reference (z read back, the update uploaded and added on the GPU).
  *
@@ -24,7 +30,7 @@ import { BufferPool, readFloat32 } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { PipelineCache } from '../gpu/kernel.ts';
 import { Recorder } from '../gpu/launch.ts';
-import { computePlddt, computePredictedAlignedError, predictedTmScore } from '../model/confidence/index.ts';
+import { computePredictedAlignedError } from '../model/confidence/index.ts';
 import {
   assertFiniteOutputs,
   caDistanceRmsChange,
@@ -40,6 +46,7 @@ import {
   type RecycleMetrics,
   StageTimer,
 } from '../model/engine.ts';
+import { atomOrder, restypeOrder } from '../model/features/residue-constants.ts';
 import type { NdArray } from '../model/ndarray.ts';
 import { EVOFORMER_ITERATION, EXTRA_MSA_STACK, TEMPLATE_PAIR_STACK } from '../model/reference/af2-paths.ts';
 import { pairMaskFromSeqMask } from '../model/reference/evoformer-block.ts';
@@ -47,15 +54,7 @@ import { EXTRA_MSA_CLASSES } from '../model/reference/extra-msa-embedding.ts';
 import { featureF32, featureI32 } from '../model/reference/features-access.ts';
 import { EVOFORMER_EMBED } from '../model/reference/input-embedder.ts';
 import { blockCount, type Params, param, type Tensor, tensor } from '../model/reference/ops.ts';
-import {
-  distogramHead,
-  experimentallyResolvedHead,
-  maskedMsaHead,
-  predictedAlignedErrorHead,
-} from '../model/reference/output-heads.ts';
-import { predictedLddtHead } from '../model/reference/predicted-lddt-head.ts';
-import { pseudoBeta } from '../model/reference/recycling-embedder.ts';
-import { DEFAULT_NUM_LAYERS, stackLayers, structureModule } from '../model/reference/structure-module.ts';
+import { DEFAULT_NUM_LAYERS } from '../model/reference/structure-module.ts';
 import {
   DISTOGRAM_HEAD,
   EXPERIMENTALLY_RESOLVED_HEAD,
@@ -79,7 +78,25 @@ import {
 } from './embedders/embedders.ts';
 import { type GpuEnv, submitStackBlock } from './evoformer/stack.ts';
 import { recordMatmul } from './kernels/matmul.ts';
+import { type HeadsGpuResult, readHeads, runHeadsGpu } from './structure/heads.ts';
+import {
+  recordLinear,
+  recordNorm,
+  runStructureModuleGpu,
+  type StructureModuleGpuResult,
+} from './structure/structure-module.ts';
+import {
+  packHeadsWeights,
+  packStructureModuleWeights,
+  uploadHeadsWeights,
+  uploadStructureModuleWeights,
+} from './structure/weights.ts';
 import { DeviceWeights } from './weights.ts';
+
+/** Pseudo-beta atoms (x^prev): CB, CA for glycine. */
+const ATOM_CA = atomOrder.CA;
+const ATOM_CB = atomOrder.CB;
+const GLY = restypeOrder.G;
 
 /** AF2's default number of recycling iterations after the first. */
 const DEFAULT_NUM_RECYCLES = 3;
@@ -137,6 +154,11 @@ export class WebGpuEngine implements Engine {
       pool: new BufferPool(ctx.device),
     }));
     return this.envPromise;
+  }
+
+  /** The engine's device, pipeline cache and buffer pool (acquired on first use). */
+  gpuEnv(): Promise<GpuEnv> {
+    return this.env();
   }
 
   /** The device weights of a parameter set (uploaded on first use; keyed on the arrays object). */
@@ -226,20 +248,193 @@ export class WebGpuEngine implements Engine {
       enc.clearBuffer(prevM1);
       device.queue.submit([enc.finish()]);
     }
-    let prevAtom37: Tensor | null = null;
-    let prevMsaFirstRowHost = tensor([N, cm]);
-    let prevPairHost: Tensor | null = null;
+    // x^prev pseudo-beta [N_res, 3]; per-iteration atom37 [R+1, N_res, 37, 3] and pLDDT [R+1, N_res]
+    const pbBuf = acquire(N * 3, 'x^prev pseudo-beta [N_res, 3]');
+    const atomHistory = acquire((numRecycles + 1) * N * 111, 'atom37 per iteration [R+1, N_res, 37, 3]');
+    const plddtHistory = acquire((numRecycles + 1) * N, 'pLDDT per iteration [R+1, N_res]');
+    {
+      const enc = device.createCommandEncoder({ label: 'x^prev = 0' });
+      enc.clearBuffer(pbBuf);
+      device.queue.submit([enc.finish()]);
+    }
+    const smW = dw.module('structure_module (packed)', () =>
+      uploadStructureModuleWeights(pool, packStructureModuleWeights(params)),
+    );
+    const headsW = hasPlddtHead
+      ? dw.module('heads (packed)', () => uploadHeadsWeights(pool, packHeadsWeights(params)))
+      : null;
 
     const recycles: RecycleMetrics[] = [];
-    let recycleStart = timer.elapsed();
-    let prevAtoms: Float32Array | null = null;
-    let last: {
-      m: Tensor;
-      msaFirstRow: Tensor;
-      z: Tensor;
-      single: Tensor;
-      sm: ReturnType<typeof structureModule>;
-    } | null = null;
+    const recycleMs: number[] = [];
+    const iterRelease: (() => void)[] = [];
+    let final: Record<string, NdArray> | null = null;
+
+    /** Structure-module stages per layer (onStage only): the GPU module re-run with 1..L layers. */
+    const emitStructureStages = async (
+      r: number,
+      sBuf: GPUBuffer,
+      zBuf: GPUBuffer,
+      mask: Float32Array,
+      full: StructureModuleGpuResult,
+    ): Promise<void> => {
+      const per = { frames: 7, sidechain: 128, unnorm: 14, angles: 14, atom14: 42, states: smW.cS };
+      const stacks = Object.fromEntries(
+        Object.entries(per).map(([k, n]) => [k, new Float32Array(numLayers * N * n)]),
+      ) as Record<keyof typeof per, Float32Array>;
+      for (let l = 1; l <= numLayers; l++) {
+        const res =
+          l === numLayers
+            ? full
+            : await runStructureModuleGpu(ctx, env.cache, pool, smW, sBuf, zBuf, aatype, mask, {
+                numLayers: l,
+              });
+        try {
+          const parts: [keyof typeof per, GPUBuffer][] = [
+            ['frames', res.affine],
+            ['sidechain', res.groupFrames],
+            ['unnorm', res.unnormalizedAngles],
+            ['angles', res.angles],
+            ['atom14', res.atom14],
+            ['states', res.single],
+          ];
+          for (const [k, buf] of parts) {
+            stacks[k].set(await readFloat32(device, buf, N * per[k]), (l - 1) * N * per[k]);
+          }
+        } finally {
+          if (res !== full) res.release();
+        }
+      }
+      const L = numLayers;
+      emitHost(`r${r}/sm_frames`, tensor([L, N, 7], stacks.frames));
+      emitHost(`r${r}/sm_sidechain_frames`, tensor([L, N, 8, 4, 4], stacks.sidechain));
+      emitHost(`r${r}/sm_unnormalized_angles`, tensor([L, N, 7, 2], stacks.unnorm));
+      emitHost(`r${r}/sm_angles`, tensor([L, N, 7, 2], stacks.angles));
+      emitHost(`r${r}/sm_atom14_positions`, tensor([L, N, 14, 3], stacks.atom14));
+      emitHost(`r${r}/sm_states`, tensor([L, N, smW.cS], stacks.states));
+    };
+
+    /** The final outputs under the golden key names: logits heads recorded, then one read-back. */
+    const readFinal = async (a: {
+      m: GPUBuffer;
+      S: number;
+      sBuf: GPUBuffer;
+      z: GPUBuffer;
+      sm: StructureModuleGpuResult;
+      heads: HeadsGpuResult | null;
+    }): Promise<Record<string, NdArray>> => {
+      const { S, sm } = a;
+      const read = async (buf: GPUBuffer, shape: number[]) =>
+        tensor(
+          shape,
+          await readFloat32(
+            device,
+            buf,
+            shape.reduce((x, y) => x * y, 1),
+          ),
+        );
+      const scratch: GPUBuffer[] = [];
+      const rec = new Recorder(ctx, env.cache, 'final logits heads');
+      /** [rows, bins] = x · W + b for the head at `path` (weights [c_in, bins]). */
+      const linearHead = async (x: GPUBuffer, rows: number, path: string): Promise<[GPUBuffer, number]> => {
+        const w = param(params, path, 'weights');
+        const [cIn, bins] = w.shape;
+        const out = pool.acquire(4 * Math.max(1, rows * bins), `${path} logits [rows, ${bins}]`);
+        scratch.push(out);
+        await recordMatmul(
+          rec,
+          { M: rows, K: cIn, N: bins },
+          { a: x, b: dw.array(`${path}//weights`), bias: dw.array(`${path}//bias`), c: out },
+          { bias: true },
+        );
+        return [out, bins];
+      };
+      const has = (path: string) => `${path}//weights` in params;
+      try {
+        const heads: Record<string, [GPUBuffer, number[]]> = {};
+        if (headsW) {
+          // pLDDT logits: LN(s) → relu(Linear) × k → Linear  (Algorithm 29)
+          const sLn = pool.acquire(4 * Math.max(1, N * smW.cS), 'final plddt LN(s) [N_res, c_s]');
+          scratch.push(sLn);
+          await recordNorm(rec, N, smW.cS, sm.single, headsW.lddtNorm, sLn);
+          let x = sLn;
+          for (const [k, l] of headsW.lddtHidden.entries()) {
+            const h = pool.acquire(4 * Math.max(1, N * l.cOut), `final plddt act_${k} [N_res, c]`);
+            scratch.push(h);
+            await recordLinear(rec, N, x, l, h, 'relu');
+            x = h;
+          }
+          const logits = pool.acquire(4 * Math.max(1, N * headsW.lddtLogits.cOut), 'final lddt_logits');
+          scratch.push(logits);
+          await recordLinear(rec, N, x, headsW.lddtLogits, logits);
+          heads.lddt_logits = [logits, [N, headsW.lddtLogits.cOut]];
+        }
+        if (has(`${DISTOGRAM_HEAD}/half_logits`)) {
+          const [b, bins] = await linearHead(a.z, N * N, `${DISTOGRAM_HEAD}/half_logits`);
+          heads.distogram_half = [b, [N, N, bins]];
+        }
+        if (has(`${MASKED_MSA_HEAD}/logits`)) {
+          const [b, bins] = await linearHead(a.m, S * N, `${MASKED_MSA_HEAD}/logits`);
+          heads.masked_msa_logits = [b, [S, N, bins]];
+        }
+        if (has(`${EXPERIMENTALLY_RESOLVED_HEAD}/logits`)) {
+          const [b, bins] = await linearHead(a.sBuf, N, `${EXPERIMENTALLY_RESOLVED_HEAD}/logits`);
+          heads.experimentally_resolved_logits = [b, [N, bins]];
+        }
+        if (has(`${PREDICTED_ALIGNED_ERROR_HEAD}/logits`)) {
+          const [b, bins] = await linearHead(a.z, N * N, `${PREDICTED_ALIGNED_ERROR_HEAD}/logits`);
+          heads.tm_logits = [b, [N, N, bins]];
+        }
+        rec.submit();
+
+        const m = await read(a.m, [S, N, cm]);
+        const out: Record<string, NdArray> = {
+          msa: m,
+          msa_first_row: tensor([N, cm], m.data.slice(0, N * cm)),
+          pair: await read(a.z, [N, N, cz]),
+          single: await read(a.sBuf, [N, cs]),
+          structure_module_single: await read(sm.single, [N, smW.cS]),
+          final_atom_positions: await read(sm.atom37, [N, 37, 3]),
+          final_atom14_positions: await read(sm.atom14, [N, 14, 3]),
+          final_atom_mask: await read(sm.atom37Mask, [N, 37]),
+          final_affine_tensor: await read(sm.affine, [N, 7]),
+        };
+        for (const [k, [buf, shape]] of Object.entries(heads)) {
+          const t = await read(buf, shape);
+          if (k !== 'distogram_half') {
+            out[k] = t;
+            continue;
+          }
+          // distogram = half + halfᵀ  [N_res, N_res, bins]
+          const bins = shape[2];
+          const d = tensor(shape);
+          for (let i = 0; i < N; i++) {
+            for (let j = 0; j < N; j++) {
+              const ij = (i * N + j) * bins;
+              const ji = (j * N + i) * bins;
+              for (let q = 0; q < bins; q++) d.data[ij + q] = t.data[ij + q] + t.data[ji + q];
+            }
+          }
+          out.distogram_logits = d;
+        }
+        if (a.heads) {
+          const h = await readHeads(ctx, a.heads);
+          out.plddt = tensor([N], h.plddt);
+          if (h.pae && h.ptm !== undefined && h.maxPae !== undefined) {
+            out.predicted_aligned_error = tensor([N, N], h.pae);
+            out.max_predicted_aligned_error = tensor([], Float32Array.of(h.maxPae));
+            out.ptm_score = tensor([], Float32Array.of(h.ptm));
+          }
+        }
+        if (out.tm_logits) {
+          out.aligned_confidence_probs = computePredictedAlignedError(
+            out.tm_logits as Tensor,
+          ).alignedConfidenceProbs;
+        }
+        return out;
+      } finally {
+        for (const b of scratch) pool.release(b);
+      }
+    };
 
     try {
       for (let r = 0; r <= numRecycles; r++) {
@@ -290,8 +485,6 @@ export class WebGpuEngine implements Engine {
 
         // line 6: recycling embedder (zeros at the first iteration)
         progress('recycling', r);
-        const pb = prevAtom37 ? pseudoBeta(aatype, prevAtom37) : tensor([N, 3]);
-        const pbBuf = iterUpload(pb.data, 'x^prev pseudo-beta [N_res, 3]');
         const pairUpdate = iterAcquire(N * N * cz, 'recycling pair update [N_res, N_res, c_z]');
         const msaUpdate = iterAcquire(N * cm, 'recycling first-row update [N_res, c_m]');
         rec = new Recorder(ctx, env.cache, `r${r} recycling embedder`);
@@ -301,9 +494,9 @@ export class WebGpuEngine implements Engine {
         await recordAdd(rec, N * cm, msaUpdate, m);
         rec.submit();
         if (emit) {
-          emitHost(at('recycle_in_prev_msa_first_row'), prevMsaFirstRowHost);
-          emitHost(at('recycle_in_prev_pair'), prevPairHost ?? tensor([N, N, cz]));
-          emitHost(at('recycle_in_prev_pseudo_beta'), pb);
+          await emitDevice(at('recycle_in_prev_msa_first_row'), prevM1, [N, cm]);
+          await emitDevice(at('recycle_in_prev_pair'), zPrev, [N, N, cz]);
+          await emitDevice(at('recycle_in_prev_pseudo_beta'), pbBuf, [N, 3]);
           await emitDevice(at('recycle_msa_first_row_update'), msaUpdate, [N, cm]);
           await emitDevice(at('recycle_pair_update'), pairUpdate, [N, N, cz]);
           await emitDevice(at('msa_act_after_recycling'), m, [S, N, cm]);
@@ -429,70 +622,77 @@ export class WebGpuEngine implements Engine {
         enc.copyBufferToBuffer(m, 0, prevM1, 0, N * cm * 4);
         rec.submit();
 
-        // Read back what the CPU structure module and heads need (one host wait per iteration).
-        const single = tensor([N, cs], await readFloat32(device, sBuf, N * cs));
-        const zHost = tensor([N, N, cz], await readFloat32(device, z, N * N * cz));
-        const msaFirstRow = tensor([N, cm], await readFloat32(device, m, N * cm));
-        for (const [k, v] of [
-          ['single', single],
-          ['pair', zHost],
-        ] as const) {
-          const bad = firstNonFinite(v);
-          if (bad >= 0) throw new NonFiniteOutputError(at(k), bad, Number(v.data[bad]), at(k));
-        }
-        emitHost(at('single'), single);
-
-        // (block progress arrives with the GPU; a cancel seen while reading back stops here)
-        aborted(signal);
-        // line 16: structure module (CPU reference; see the header)
+        // line 16: structure module on the GPU (s and z stay on the device)
+        await emitDevice(at('single'), sBuf, [N, cs]);
         progress('structure_module', r, 0, numLayers);
-        const sm = structureModule(single, zHost, aatype, params, {
-          numLayers,
-          seqMask,
-          onLayer: (layer, layers) => {
-            progress('structure_module', r, layer, layers);
-            aborted(signal);
-          },
-        });
-        if (emit) {
-          emitHost(at('sm_frames'), stackLayers(sm.layers, 'frames'));
-          emitHost(at('sm_sidechain_frames'), stackLayers(sm.layers, 'sidechainFrames'));
-          emitHost(at('sm_unnormalized_angles'), stackLayers(sm.layers, 'unnormalizedAngles'));
-          emitHost(at('sm_angles'), stackLayers(sm.layers, 'angles'));
-          emitHost(at('sm_atom14_positions'), stackLayers(sm.layers, 'atom14'));
-          emitHost(at('sm_states'), stackLayers(sm.layers, 'single'));
-        }
-        emitHost(at('sm_single'), sm.single);
-        emitHost(at('final_atom_positions'), sm.atom37);
-
-        // per-recycle metrics
-        const metrics: RecycleMetrics = { recycle: r, ms: 0 };
-        if (hasPlddtHead) metrics.meanPlddt = mean(computePlddt(predictedLddtHead(sm.single, params)));
-        if (prevAtoms) metrics.caDistanceRmsChange = caDistanceRmsChange(prevAtoms, sm.atom37.data, N);
-        prevAtoms = sm.atom37.data;
-        const now = timer.elapsed();
-        metrics.ms = now - recycleStart;
-        recycleStart = now;
-        recycles.push(metrics);
-
-        // line 17: what the next iteration recycles
         const isLast = r === numRecycles;
-        const mHost = isLast ? tensor([S, N, cm], await readFloat32(device, m, S * N * cm)) : tensor([0]);
-        last = { m: mHost, msaFirstRow, z: zHost, single, sm };
-        prevAtom37 = sm.atom37;
-        prevMsaFirstRowHost = msaFirstRow;
-        prevPairHost = emit ? zHost : null;
+        const sm = await runStructureModuleGpu(ctx, env.cache, pool, smW, sBuf, z, aatype, seqMask.data, {
+          numLayers,
+        });
+        progressWhenDone('structure_module', r, numLayers, numLayers);
+        iterRelease.push(sm.release);
+        // pLDDT of this iteration (PAE/pTM only for the last one)
+        const heads = headsW
+          ? await runHeadsGpu(
+              ctx,
+              env.cache,
+              pool,
+              isLast ? headsW : { ...headsW, pae: undefined },
+              sm.single,
+              z,
+              N,
+              smW.cS,
+            )
+          : null;
+        if (heads) iterRelease.push(heads.release);
+        {
+          const enc = device.createCommandEncoder({ label: `r${r} recycle state: x^prev, history` });
+          // line 17 (device part): x^prev pseudo-beta = CB (CA for glycine) of atom37
+          for (let i = 0; i < N; i++) {
+            const atom = aatype[i] === GLY ? ATOM_CA : ATOM_CB;
+            enc.copyBufferToBuffer(sm.atom37, (i * 37 + atom) * 12, pbBuf, i * 12, 12);
+          }
+          enc.copyBufferToBuffer(sm.atom37, 0, atomHistory, r * N * 111 * 4, N * 111 * 4);
+          if (heads) enc.copyBufferToBuffer(heads.plddt, 0, plddtHistory, r * N * 4, N * 4);
+          device.queue.submit([enc.finish()]);
+        }
+        if (emit) await emitStructureStages(r, sBuf, z, seqMask.data, sm);
+        await emitDevice(at('sm_single'), sm.single, [N, smW.cS]);
+        await emitDevice(at('final_atom_positions'), sm.atom37, [N, 37, 3]);
+        recycleMs.push(timer.elapsed());
+        aborted(signal);
+
+        if (isLast) {
+          progress('heads', r);
+          final = await readFinal({ m, S, sBuf, z, sm, heads });
+        }
         [z, zPrev] = [zPrev, z];
+        for (const f of iterRelease.splice(0)) f();
         releaseAll(iterBufs);
       }
+      // per-recycle metrics, from the per-iteration buffers (one read after the last iteration)
+      const atomsAll = await readFloat32(device, atomHistory, (numRecycles + 1) * N * 111);
+      const plddtAll = headsW ? await readFloat32(device, plddtHistory, (numRecycles + 1) * N) : null;
+      let prevAtoms: Float32Array | null = null;
+      for (let r = 0; r <= numRecycles; r++) {
+        const atoms = atomsAll.subarray(r * N * 111, (r + 1) * N * 111);
+        const metrics: RecycleMetrics = { recycle: r, ms: recycleMs[r] - (r === 0 ? 0 : recycleMs[r - 1]) };
+        if (plddtAll) metrics.meanPlddt = mean(plddtAll.subarray(r * N, (r + 1) * N));
+        if (prevAtoms) metrics.caDistanceRmsChange = caDistanceRmsChange(prevAtoms, atoms, N);
+        prevAtoms = atoms;
+        recycles.push(metrics);
+      }
     } finally {
+      for (const f of iterRelease.splice(0)) f();
       releaseAll(held);
     }
-    if (!last) throw new Error('webgpu engine: no iteration ran');
+    if (!final) throw new Error('webgpu engine: no iteration ran');
 
-    progress('heads', numRecycles);
     await checkpoint(signal);
-    const outputs = finalOutputs(last, params, numRecycles + 1);
+    const outputs: Record<string, NdArray> = {
+      ...final,
+      num_recycles: { dtype: 'int32', shape: [], data: Int32Array.of(numRecycles + 1) },
+    };
     assertFiniteOutputs(outputs);
     progress('done', numRecycles);
     const timings = timer.finish();
@@ -508,48 +708,6 @@ export class WebGpuEngine implements Engine {
       outputs,
     };
   }
-}
-
-/** The final outputs under the golden key names (heads on the CPU reference; see the header). */
-function finalOutputs(
-  last: { m: Tensor; msaFirstRow: Tensor; z: Tensor; single: Tensor; sm: ReturnType<typeof structureModule> },
-  params: Params,
-  iterations: number,
-): Record<string, NdArray> {
-  const { sm } = last;
-  const out: Record<string, NdArray> = {
-    msa: last.m,
-    msa_first_row: last.msaFirstRow,
-    pair: last.z,
-    single: last.single,
-    structure_module_single: sm.single,
-    final_atom_positions: sm.atom37,
-    final_atom14_positions: sm.atom14,
-    final_atom_mask: sm.atom37Mask,
-    final_affine_tensor: sm.frames,
-    num_recycles: { dtype: 'int32', shape: [], data: Int32Array.of(iterations) },
-  };
-  const has = (path: string) => `${path}//weights` in params;
-  if (has(`${PREDICTED_LDDT_HEAD}/logits`)) {
-    const lddtLogits = predictedLddtHead(sm.single, params);
-    out.lddt_logits = lddtLogits;
-    out.plddt = tensor([lddtLogits.shape[0]], computePlddt(lddtLogits));
-  }
-  if (has(`${DISTOGRAM_HEAD}/half_logits`)) out.distogram_logits = distogramHead(last.z, params);
-  if (has(`${MASKED_MSA_HEAD}/logits`)) out.masked_msa_logits = maskedMsaHead(last.m, params);
-  if (has(`${EXPERIMENTALLY_RESOLVED_HEAD}/logits`)) {
-    out.experimentally_resolved_logits = experimentallyResolvedHead(last.single, params);
-  }
-  if (has(`${PREDICTED_ALIGNED_ERROR_HEAD}/logits`)) {
-    const tmLogits = predictedAlignedErrorHead(last.z, params);
-    const pae = computePredictedAlignedError(tmLogits);
-    out.tm_logits = tmLogits;
-    out.aligned_confidence_probs = pae.alignedConfidenceProbs;
-    out.predicted_aligned_error = pae.predictedAlignedError;
-    out.max_predicted_aligned_error = tensor([], Float32Array.of(pae.maxPredictedAlignedError));
-    out.ptm_score = tensor([], Float32Array.of(predictedTmScore(tmLogits)));
-  }
-  return out;
 }
 
 /** A WebGPU engine on the device `acquire` returns (acquired on the first fold). */
