@@ -1,13 +1,14 @@
 /**
  * `webfold fold INPUT --params FILE [--a3m FILE] [--model-name N] [--recycles R] [--seed S]
- *  [--msa-sampling af2|none] [--backend cpu] --out DIR` — one AlphaFold2 monomer prediction:
+ *  [--msa-sampling af2|none] [--backend webgpu|cpu] --out DIR` — one AlphaFold2 monomer prediction:
  * features from a FASTA or A3M, parameters from an AF2 .npz (or a params .tar with --model-name),
- * the forward pass on the chosen backend, and DIR/<name>.pdb, <name>.cif, <name>_pae.json (AFDB
+ * the forward pass on the chosen backend (default webgpu: the WGSL engine on Dawn), and DIR/<name>.pdb, <name>.cif, <name>_pae.json (AFDB
  * layout) and <name>_scores.json. Progress goes to stderr (a bar on a terminal, one line per
  * stage otherwise).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { createWebGpuEngine } from '../../engine/webgpu-engine.ts';
 import type { Engine, EnginePrediction, FeatureDict } from '../../model/engine.ts';
 import { buildFeatures, buildFeaturesPerIteration } from '../../model/features/build-features.ts';
 import { FeatureInputError } from '../../model/features/errors.ts';
@@ -23,7 +24,7 @@ import { createCpuEngine } from '../../model/reference/cpu-engine.ts';
 export const summary = 'predict a structure (PDB, mmCIF, PAE JSON, scores JSON) from a FASTA or A3M';
 
 export const usage = `usage: webfold fold INPUT --params FILE --out DIR [--a3m FILE] [--model-name N] [--recycles R]
-                    [--seed S] [--msa-sampling af2|none] [--backend cpu]
+                    [--seed S] [--msa-sampling af2|none] [--backend webgpu|cpu]
 
 INPUT is a FASTA file (one sequence) or an .a3m alignment (first row = query).
   --params FILE       AF2 parameters: params_model_N[_ptm].npz, or an AlphaFold params .tar
@@ -33,8 +34,8 @@ INPUT is a FASTA file (one sequence) or an .a3m alignment (first row = query).
   --recycles R        recycling iterations (AF2 num_recycle; default 3: the model runs R + 1 passes)
   --seed S            MSA sampling seed (default 0)
   --msa-sampling M    af2 (default: shuffle, cluster, BERT-mask 15%, seeded) or none (reproducible)
-  --backend B         cpu (default for now: the TypeScript reference, slow on long inputs);
-                      webgpu will become the default once the GPU engine lands (not implemented yet)
+  --backend B         webgpu (default: the WGSL engine on the GPU, Dawn in Node) or cpu (the
+                      TypeScript reference, slow on long inputs)
   --out DIR           output directory (created if missing)
 
 Writes DIR/<name>.pdb, DIR/<name>.cif, DIR/<name>_pae.json (needs a _ptm model) and
@@ -191,7 +192,7 @@ function parseArgs(argv: string[]): Args {
     recycles: opts['--recycles'] !== undefined ? count('--recycles', opts['--recycles']) : 3,
     seed: opts['--seed'] !== undefined ? count('--seed', opts['--seed']) : 0,
     sampling,
-    backend: opts['--backend'] ?? 'cpu',
+    backend: opts['--backend'] ?? 'webgpu',
     out: opts['--out'],
   };
 }
@@ -200,9 +201,10 @@ function parseArgs(argv: string[]): Args {
 export function engineFor(backend: string): Engine {
   if (backend === 'cpu') return createCpuEngine();
   if (backend === 'webgpu') {
-    throw new Error(
-      "backend 'webgpu' is not implemented yet (the GPU engine has no forward pass); use --backend cpu",
-    );
+    return createWebGpuEngine(async () => {
+      const { acquireNodeDevice } = await import('../../gpu/node.ts');
+      return acquireNodeDevice({ label: 'webfold fold' });
+    });
   }
   throw new Error(`unknown backend '${backend}' (known: ${BACKENDS.join(', ')})`);
 }
