@@ -47,8 +47,9 @@
 //   workgroup cooperatively loads K and V [TK, HEAD_DIM] (vec4), the mask levels [TK] and the
 //   bias tile [QT, TK] (row pitch TK + 1 against bank conflicts; lanes walk whichever of i or j
 //   has the smaller stride, so the load is coalesced for either orientation) into workgroup
-//   memory; one barrier, then each invocation computes its TK logits into registers, takes the
-//   tile maximum, rescales once and accumulates p·v; one barrier before the next tile load.
+//   memory; one barrier, then each invocation walks the tile's keys with an online softmax
+//   (logit, running-max update with a rare rescale, p·v into its accumulator); one barrier before
+//   the next tile load.
 //   Invocations past L_q load but write nothing.
 // Entry point `direct` (for tiny L_q, e.g. template attention with L_q = 1, or L_q = 1 MSAs):
 //   QT invocations, each one (b, i, h) row (h fastest), no workgroup memory and no barriers; keys
@@ -58,14 +59,13 @@
 // (ldQ/ldK/ldV/ldG and the bias/mask reads); logits, softmax state and p·v stay f32.
 
 const MAX_D4: u32 = 8u; // HEAD_DIM ≤ 32
-const MAX_TK: u32 = 64u;
 const LEVEL_ABSENT: f32 = -4e9; // key slot past L_k in a partial tile
 const LEVEL_INIT: f32 = -8e9; // running maximum before any key
 
 override HEAD_DIM: u32 = 32u;
 // Invocations per workgroup (queries per tile in `main`).
 override QT: u32 = 64u;
-// Keys per tile (≤ MAX_TK); `main` only.
+// Keys per tile; `main` only.
 override TK: u32 = 32u;
 override HAS_BIAS: bool = true;
 override HAS_MASK: bool = true;
@@ -256,7 +256,6 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   var runL = LEVEL_INIT;
   var runS = 0.0;
   var sum = 0.0;
-  var s: array<f32, MAX_TK>;
   let kFast = params.bSK <= params.bSQ;
 
   for (var k0 = 0u; k0 < params.Lk; k0 += TK) {
@@ -302,10 +301,12 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
     }
     workgroupBarrier();
 
-    // Logits of this tile and their (level, s) maximum.
-    var tileL = LEVEL_INIT;
-    var tileS = 0.0;
-    for (var j = 0u; j < TK; j++) {
+    // Online softmax over the keys of this tile. The bound is a runtime value on purpose: it
+    // skips the empty slots of a partial last tile, and a fully unrolled key loop makes software
+    // Vulkan (llvmpipe) compile for tens of seconds. The rescale branch runs only when the
+    // running maximum grows (O(log L_k) times per row for unordered logits).
+    let tileKeys = min(TK, params.Lk - k0);
+    for (var j = 0u; j < tileKeys; j++) {
       var dot = vec4f(0.0);
       for (var c4 = 0u; c4 < D4; c4++) {
         dot = fma(qr[c4], kTile[j * D4 + c4], dot);
@@ -314,24 +315,17 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
       if (HAS_BIAS) {
         sj += bTile[t * BIAS_PITCH + j];
       }
-      s[j] = sj;
       let lj = mTile[j];
-      let better = lexGreater(lj, sj, tileL, tileS);
-      tileL = select(tileL, lj, better);
-      tileS = select(tileS, sj, better);
-    }
-    // Merge with the running maximum; rescale the accumulator once per tile.
-    if (lexGreater(tileL, tileS, runL, runS)) {
-      let alpha = relExp(runL, runS, tileL, tileS);
-      sum *= alpha;
-      for (var c4 = 0u; c4 < D4; c4++) {
-        acc[c4] *= alpha;
+      if (lexGreater(lj, sj, runL, runS)) {
+        let alpha = relExp(runL, runS, lj, sj);
+        sum *= alpha;
+        for (var c4 = 0u; c4 < D4; c4++) {
+          acc[c4] *= alpha;
+        }
+        runL = lj;
+        runS = sj;
       }
-      runL = tileL;
-      runS = tileS;
-    }
-    for (var j = 0u; j < TK; j++) {
-      let p = relExp(mTile[j], s[j], runL, runS);
+      let p = relExp(lj, sj, runL, runS);
       sum += p;
       for (var c4 = 0u; c4 < D4; c4++) {
         acc[c4] = fma(vec4f(p), vTile[j * D4 + c4], acc[c4]);

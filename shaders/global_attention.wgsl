@@ -218,9 +218,11 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   for (var u = t; u < HEADS * D4; u += WG) {
     let h = u / D4;
     let c4 = u % D4;
+    // Parts past S saw no sequence. A runtime bound also keeps llvmpipe from unrolling.
+    let parts = min(PARTS, params.S);
     var mL = LEVEL_INIT;
     var mS = 0.0;
-    for (var p = 0u; p < PARTS; p++) {
+    for (var p = 0u; p < parts; p++) {
       let unit = h + HEADS * p;
       if (lexGreater(partLevel[unit], partMax[unit], mL, mS)) {
         mL = partLevel[unit];
@@ -229,7 +231,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
     }
     var total = 0.0;
     var acc = vec4f(0.0);
-    for (var p = 0u; p < PARTS; p++) {
+    for (var p = 0u; p < parts; p++) {
       let unit = h + HEADS * p;
       let e = relExp(partLevel[unit], partMax[unit], mL, mS);
       total += partSum[unit] * e;

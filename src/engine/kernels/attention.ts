@@ -27,7 +27,7 @@ export {
 /** Workgroups per grid row: WebGPU's guaranteed maxComputeWorkgroupsPerDimension. */
 const GRID_X = 65535;
 
-/** Largest key tile (MAX_TK in the shader). */
+/** Largest key tile accepted (workgroup memory grows with it). */
 const MAX_TILE_KEYS = 64;
 
 export type AttentionMode = 'tiled' | 'direct';
