@@ -1,5 +1,5 @@
 /**
- * `webfold check-golden DIR [--backend cpu] [--templates] [--only features|modules|model] [--json]`
+ * `webfold check-golden DIR [--backend cpu|webgpu] [--templates] [--only features|modules|model] [--json]`
  * — qualifies an implementation against a golden set (the format of shared/golden): (a) the
  * features built from DIR/query.a3m, (b) every per-module pair in DIR/modules/index.json,
  * (c) the full model stage by stage for every recycle and the final outputs. Prints one row per
@@ -16,11 +16,12 @@ import { progressReporter } from './fold.ts';
 
 export const summary = 'check features, modules and the full model against a golden set';
 
-export const usage = `usage: webfold check-golden DIR [--backend cpu] [--templates] [--only SECTION[,SECTION]] [--json]
+export const usage = `usage: webfold check-golden DIR [--backend cpu|webgpu] [--templates] [--only SECTION[,SECTION]] [--json]
 
 DIR is a golden set (params.npz, query.a3m, inputs*.npz, outputs*.npz, modules/*.npz +
 modules/index.json); sizes, heads, blocks and recycles are all read from the data.
-  --backend B     cpu (default; the TypeScript reference) or webgpu (the GPU engine)
+  --backend B     cpu (default; the TypeScript reference) or webgpu (the GPU engine: every
+                  module pair and the full model on the GPU)
   --templates     also check the template features and the template run
                   (inputs_templates.npz -> outputs_templates.npz)
   --only S        features, modules or model (comma-separated for several; default all)
