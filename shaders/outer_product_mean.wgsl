@@ -17,10 +17,13 @@
 // sequences.
 //
 // project bindings (group 0), row-major, last axis fastest:
-//   0 params   uniform              see Params (pRow0, pRows, cm, lnEps, p* offsets)
+//   0 params   uniform              see Params (pRow0, pRows, cm, lnEps)
 //   1 m        [rows, c_m]          read   MSA rows (s, i flattened), rows pRow0 … pRow0+pRows−1
-//   2 pweights                      read   lnScale, lnOffset [c_m]; W [c_m, 2C]; b [2C]
-//   3 pab      [pRows, 2C]          write  (chunk-local rows)
+//   2 lnScale  [c_m]                read
+//   3 lnOffset [c_m]                read
+//   4 projW    [c_m, 2C]            read   left_projection | right_projection weights
+//   5 projB    [2C]                 read
+//   6 ab       [pRows, 2C]          write  (chunk-local rows)
 // project workgroup layout: WG_X × WG_Y = 16 × 16 invocations, 64 rows × 64 columns, each
 // invocation a 4 × 4 register tile (rows 4ty …, columns 4tx …); LayerNorm statistics first
 // (4 invocations per row, two-pass), then K = c_m in steps of TILE_K through workgroup tiles,
@@ -75,12 +78,12 @@ struct Params {
   pRows: u32,
   cm: u32,
   lnEps: f32,
-  pLnScale: u32,
-  pLnOffset: u32,
-  pW: u32,
-  pB: u32,
   pad0: u32,
   pad1: u32,
+  pad2: u32,
+  pad3: u32,
+  pad4: u32,
+  pad5: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -91,8 +94,11 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> partial: array<f32>;
 
 @group(0) @binding(1) var<storage, read> pm: array<f32>;
-@group(0) @binding(2) var<storage, read> pweights: array<f32>;
-@group(0) @binding(3) var<storage, read_write> pab: array<f32>;
+@group(0) @binding(2) var<storage, read> pLnScale: array<f32>;
+@group(0) @binding(3) var<storage, read> pLnOffset: array<f32>;
+@group(0) @binding(4) var<storage, read> pW: array<f32>;
+@group(0) @binding(5) var<storage, read> pBias: array<f32>;
+@group(0) @binding(6) var<storage, read_write> pab: array<f32>;
 
 // aS[(s·8 + il)·C + c] = a[s0 + s, i, c] · mask[s0 + s, i]
 var<workgroup> aS: array<f32, SB * 8u * C>;
@@ -315,7 +321,7 @@ fn pStore(row: u32, col: u32, acc: vec4f) {
   }
   for (var q = 0u; q < 4u; q++) {
     if (col + q < n) {
-      pab[row * n + col + q] = acc[q] + pweights[params.pB + col + q];
+      pab[row * n + col + q] = acc[q] + pBias[col + q];
     }
   }
 }
@@ -378,7 +384,7 @@ fn project(
       var xv = 0.0;
       if (rr < params.pRows && k < cm) {
         let xn = (pm[(params.pRow0 + rr) * cm + k] - pMean[mm]) * pRstd[mm];
-        xv = fma(xn, pweights[params.pLnScale + k], pweights[params.pLnOffset + k]);
+        xv = fma(xn, pLnScale[k], pLnOffset[k]);
       }
       pA[kk * P_WG + mm / 4u][mm % 4u] = xv;
     }
@@ -391,7 +397,7 @@ fn project(
       for (var q = 0u; q < 4u; q++) {
         let col = col0 + 4u * cq + q;
         if (k < cm && col < n) {
-          w[q] = pweights[params.pW + k * n + col];
+          w[q] = pW[k * n + col];
         }
       }
       pB[u] = w;

@@ -56,7 +56,10 @@ async function runGpu(
     cm: w.cm,
     C: w.C,
     cz: w.cz,
-    proj: pool.upload(w.proj, `${label} projection weights`),
+    lnScale: pool.upload(w.lnScale, `${label} ln scale`),
+    lnOffset: pool.upload(w.lnOffset, `${label} ln offset`),
+    projW: pool.upload(w.projW, `${label} projection weights`),
+    projB: pool.upload(w.projB, `${label} projection bias`),
     out: pool.upload(w.out, `${label} output weights`),
   };
   const bufs = {
@@ -72,7 +75,8 @@ async function runGpu(
     rec.submit();
     return { z: await readFloat32(ctx.device, bufs.z, z.data.length), dispatches, chunk };
   } finally {
-    for (const b of [...Object.values(bufs), dw.proj, dw.out]) pool.release(b);
+    for (const b of [...Object.values(bufs), dw.lnScale, dw.lnOffset, dw.projW, dw.projB, dw.out])
+      pool.release(b);
   }
 }
 
@@ -82,9 +86,9 @@ describe('outer product mean kernel', () => {
     const w = packOuterProductMeanWeights(p, PATH);
     expect([w.cm, w.C, w.cz]).toEqual([3, 4, 5]);
     const rw = p[`${PATH}/right_projection//weights`].data as Float32Array;
-    // W [c_m, 2C] after lnScale and lnOffset; k = 2, right channel 1
-    expect(w.proj[2 * 3 + 2 * 8 + 4 + 1]).toBe(rw[2 * 4 + 1]);
-    expect(w.proj.length).toBe(2 * 3 + 3 * 8 + 8);
+    // W [c_m, 2C]: k = 2, right channel 1
+    expect(w.projW[2 * 8 + 4 + 1]).toBe(rw[2 * 4 + 1]);
+    expect(w.projB.length).toBe(8);
     expect(w.out.length).toBe(4 * 4 * 5 + 5);
   });
 

@@ -30,11 +30,12 @@ export interface OuterProductMeanWeights {
   C: number;
   /** c_z: pair channels. */
   cz: number;
-  /**
-   * project: lnScale [c_m] at 0, lnOffset [c_m] at c_m, W [c_m, 2C] (left_projection then
-   * right_projection along the output axis) at 2c_m, b [2C] at 2c_m + 2C·c_m.
-   */
-  proj: Float32Array;
+  lnScale: Float32Array;
+  lnOffset: Float32Array;
+  /** [c_m, 2C]: left_projection then right_projection along the output axis. */
+  projW: Float32Array;
+  /** [2C] */
+  projB: Float32Array;
   /** main: output_w [C·C·c_z], then output_b [c_z]. */
   out: Float32Array;
 }
@@ -62,21 +63,18 @@ export function packOuterProductMeanWeights(params: Params, path: string): Outer
       `${path}/left_projection//weights: C = ${C} channels; the GPU kernel needs a multiple of 4`,
     );
   }
-  const proj = new Float32Array(2 * cm + 2 * C * cm + 2 * C);
-  proj.set(lnScale.data, 0);
-  proj.set(lnOffset.data, cm);
-  const w = 2 * cm;
+  const projW = new Float32Array(cm * 2 * C);
   for (let k = 0; k < cm; k++) {
-    proj.set(lw.data.subarray(k * C, (k + 1) * C), w + k * 2 * C);
-    proj.set(rw.data.subarray(k * C, (k + 1) * C), w + k * 2 * C + C);
+    projW.set(lw.data.subarray(k * C, (k + 1) * C), k * 2 * C);
+    projW.set(rw.data.subarray(k * C, (k + 1) * C), k * 2 * C + C);
   }
-  const b = w + 2 * C * cm;
-  proj.set(lb.data, b);
-  proj.set(rb.data, b + C);
+  const projB = new Float32Array(2 * C);
+  projB.set(lb.data, 0);
+  projB.set(rb.data, C);
   const out = new Float32Array(C * C * cz + cz);
   out.set(ow.data, 0);
   out.set(ob.data, C * C * cz);
-  return { cm, C, cz, proj, out };
+  return { cm, C, cz, lnScale: lnScale.data, lnOffset: lnOffset.data, projW, projB, out };
 }
 
 /** The same weights on the device. */
@@ -84,7 +82,10 @@ export interface OuterProductMeanDeviceWeights {
   cm: number;
   C: number;
   cz: number;
-  proj: GPUBuffer;
+  lnScale: GPUBuffer;
+  lnOffset: GPUBuffer;
+  projW: GPUBuffer;
+  projB: GPUBuffer;
   out: GPUBuffer;
 }
 
@@ -140,7 +141,10 @@ export function outerProductMeanKernel(
         ? [
             { name: 'params', kind: 'uniform' },
             { name: 'm', kind: 'read-only-storage' },
-            { name: 'weights', kind: 'read-only-storage' },
+            { name: 'lnScale', kind: 'read-only-storage' },
+            { name: 'lnOffset', kind: 'read-only-storage' },
+            { name: 'projW', kind: 'read-only-storage' },
+            { name: 'projB', kind: 'read-only-storage' },
             { name: 'ab', kind: 'storage' },
           ]
         : [
@@ -158,7 +162,6 @@ export function outerProductMeanKernel(
     uniforms: (d) => {
       if (d.r0 + d.rows > d.N) throw new RangeError(`outer product mean: rows ${d.r0}+${d.rows} > N=${d.N}`);
       const s0 = d.s0 ?? 0;
-      const C2 = 2 * cfg.C;
       const u = new Uint32Array(20);
       const f = new Float32Array(u.buffer);
       const flags = (d.readPartial ? 1 : 0) | (d.final === false ? 0 : 2);
@@ -166,7 +169,6 @@ export function outerProductMeanKernel(
       f[6] = d.eps ?? OUTER_PRODUCT_MEAN_EPS;
       u.set([s0, d.sTotal ?? d.S, flags, s0 * d.N, d.S * d.N, d.cm], 7);
       f[13] = LN_EPS;
-      u.set([0, d.cm, 2 * d.cm, 2 * d.cm + C2 * d.cm], 14);
       return u;
     },
   };
@@ -181,6 +183,8 @@ export interface OuterProductMeanBuffers {
   z: GPUBuffer;
   /** Scratch [seqChunk, N_res, 2C]. */
   ab: GPUBuffer;
+  /** Unused since LayerNorm is fused into the projection; accepted for older callers. */
+  mNorm?: GPUBuffer;
   /** Scratch [N_res, N_res, c_z]; needed only with more than one sequence chunk. */
   partial?: GPUBuffer;
 }
@@ -244,7 +248,7 @@ export async function recordOuterProductMean(
     await rec.dispatch(
       project,
       { ...base, S: sc, s0, r0: 0, rows: 0 },
-      { m: bufs.m, weights: w.proj, ab: bufs.ab },
+      { m: bufs.m, lnScale: w.lnScale, lnOffset: w.lnOffset, projW: w.projW, projB: w.projB, ab: bufs.ab },
     );
     // [rows, N_res, c_z] z += outer product mean, or partial sums  (lines 3–5)
     const last = s0 + sc >= S;
