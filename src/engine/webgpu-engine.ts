@@ -265,7 +265,9 @@ export class WebGpuEngine implements Engine {
       : null;
 
     const recycles: RecycleMetrics[] = [];
+    /** When the GPU finished each iteration (onSubmittedWorkDone, never awaited inside a recycle). */
     const recycleMs: number[] = [];
+    const recycleDone: Promise<void>[] = [];
     const iterRelease: (() => void)[] = [];
     let final: Record<string, NdArray> | null = null;
 
@@ -659,7 +661,12 @@ export class WebGpuEngine implements Engine {
         if (emit) await emitStructureStages(r, sBuf, z, seqMask.data, sm);
         await emitDevice(at('sm_single'), sm.single, [N, smW.cS]);
         await emitDevice(at('final_atom_positions'), sm.atom37, [N, 37, 3]);
-        recycleMs.push(timer.elapsed());
+        {
+          const at = r;
+          recycleDone.push(
+            device.queue.onSubmittedWorkDone().then(() => void (recycleMs[at] = timer.elapsed())),
+          );
+        }
         aborted(signal);
 
         if (isLast) {
@@ -671,6 +678,7 @@ export class WebGpuEngine implements Engine {
         releaseAll(iterBufs);
       }
       // per-recycle metrics, from the per-iteration buffers (one read after the last iteration)
+      await Promise.all(recycleDone);
       const atomsAll = await readFloat32(device, atomHistory, (numRecycles + 1) * N * 111);
       const plddtAll = headsW ? await readFloat32(device, plddtHistory, (numRecycles + 1) * N) : null;
       let prevAtoms: Float32Array | null = null;
