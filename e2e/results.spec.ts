@@ -77,6 +77,21 @@ test('results view: Mol* structure, pLDDT colours, PAE hover and selection, down
   page,
 }, testInfo) => {
   const errors = watchConsole(page);
+  // Count object URLs made and revoked (every download link must give its URL back).
+  await page.addInitScript(() => {
+    const urls = { created: 0, revoked: 0 };
+    (window as unknown as { __urls: typeof urls }).__urls = urls;
+    const create = URL.createObjectURL.bind(URL);
+    const revoke = URL.revokeObjectURL.bind(URL);
+    URL.createObjectURL = (o: Blob | MediaSource) => {
+      urls.created++;
+      return create(o);
+    };
+    URL.revokeObjectURL = (u: string) => {
+      urls.revoked++;
+      revoke(u);
+    };
+  });
   await page.setViewportSize({ width: 1280, height: 900 });
   await openDemo(page);
 
@@ -237,7 +252,9 @@ test('results view: Mol* structure, pLDDT colours, PAE hover and selection, down
   expect(strFromU8(entries[`${NAME}/${NAME}.pdb`])).toBe(pdb.text);
   expect(strFromU8(entries[`${NAME}/${NAME}.cif`])).toBe(cif.text);
   // The object URLs are revoked after use (a moment after the click).
-  await page.waitForTimeout(1500);
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { __urls: object }).__urls))
+    .toEqual({ created: 6, revoked: 6 });
 
   expect(errors).toEqual([]);
 });

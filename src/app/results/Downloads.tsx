@@ -32,7 +32,10 @@ export function Downloads({ files, stem }: DownloadsProps) {
             >
               {f.label}
             </button>
-            <code className="file-name">{f.name}</code>
+            <span className="file-info">
+              <code className="file-name">{f.name}</code>
+              <span className="file-detail">{f.detail}</span>
+            </span>
           </li>
         ))}
         <li>
@@ -45,7 +48,10 @@ export function Downloads({ files, stem }: DownloadsProps) {
           >
             All as zip
           </button>
-          <code className="file-name">{stem}.zip</code>
+          <span className="file-info">
+            <code className="file-name">{stem}.zip</code>
+            <span className="file-detail">all of the above</span>
+          </span>
         </li>
       </ul>
       {error && (

@@ -81,26 +81,30 @@ export function ResultsView({ prediction, name, a3m, seed, modelName }: ResultsV
         </p>
       </header>
       <div className="results-grid">
-        <MolstarViewer mmcif={mmcif} label={stem} onReady={onViewerReady} onHover={setHovered} />
-        {prediction.pae ? (
-          <PaeHeatmap
-            prediction={prediction}
-            pae={prediction.pae}
-            maxPae={prediction.maxPae ?? AF2_MAX_PAE}
-            selection={selection}
-            onSelect={onSelect}
-          />
-        ) : (
-          <section className="results-card">
-            <h3>Predicted aligned error</h3>
-            <p>
-              This model has no PAE head (use a <code>_ptm</code> model to get PAE and pTM).
-            </p>
-          </section>
-        )}
-        <PlddtPlot prediction={prediction} hovered={hovered} onHover={onPlotHover} />
-        <Summary summary={summary} plddt={prediction.plddt} modelName={modelName} seed={seed} />
-        <Downloads files={files} stem={stem} />
+        <div className="results-col">
+          <MolstarViewer mmcif={mmcif} label={stem} onReady={onViewerReady} onHover={setHovered} />
+          <PlddtPlot prediction={prediction} hovered={hovered} onHover={onPlotHover} />
+          <Downloads files={files} stem={stem} />
+        </div>
+        <div className="results-col">
+          {prediction.pae ? (
+            <PaeHeatmap
+              prediction={prediction}
+              pae={prediction.pae}
+              maxPae={prediction.maxPae ?? AF2_MAX_PAE}
+              selection={selection}
+              onSelect={onSelect}
+            />
+          ) : (
+            <section className="results-card">
+              <h3>Predicted aligned error</h3>
+              <p>
+                This model has no PAE head (use a <code>_ptm</code> model to get PAE and pTM).
+              </p>
+            </section>
+          )}
+          <Summary summary={summary} plddt={prediction.plddt} modelName={modelName} seed={seed} />
+        </div>
       </div>
     </article>
   );

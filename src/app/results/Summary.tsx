@@ -7,17 +7,20 @@ function Stat({
   value,
   note,
   testId,
+  text,
 }: {
   label: string;
   value: string;
   note?: string;
   testId: string;
+  /** a name rather than a number: smaller type */
+  text?: boolean;
 }) {
   return (
     <div className="stat" data-testid={testId}>
       <dt>{label}</dt>
       <dd>
-        <span className="stat-value">{value}</span>
+        <span className={text ? 'stat-value text' : 'stat-value'}>{value}</span>
         {note && <span className="stat-note"> {note}</span>}
       </dd>
     </div>
@@ -58,7 +61,7 @@ export function Summary({ summary: s, plddt, modelName, seed }: SummaryProps) {
           note={s.paeRange !== undefined ? `(range 0–${s.paeRange} Å)` : '(no PAE head)'}
         />
         <Stat testId="stat-length" label="Length" value={`${s.nRes} residues`} />
-        {modelName && <Stat testId="stat-model" label="Model" value={modelName} />}
+        {modelName && <Stat testId="stat-model" label="Model" value={modelName} text />}
         {seed !== undefined && <Stat testId="stat-seed" label="Seed" value={String(seed)} />}
         {s.totalMs !== undefined && (
           <Stat
@@ -90,7 +93,9 @@ export function Summary({ summary: s, plddt, modelName, seed }: SummaryProps) {
           <caption>Per recycle</caption>
           <thead>
             <tr>
-              <th scope="col">Iteration</th>
+              <th scope="col">
+                <abbr title="0 is the first pass, before any recycling">Recycle</abbr>
+              </th>
               <th scope="col">Mean pLDDT</th>
               <th scope="col">
                 <abbr title="RMS change of all Cα–Cα distances against the previous iteration">
@@ -103,7 +108,7 @@ export function Summary({ summary: s, plddt, modelName, seed }: SummaryProps) {
           <tbody>
             {s.recycles.map((r) => (
               <tr key={r.recycle}>
-                <td>{r.recycle === 0 ? '0 (first pass)' : r.recycle}</td>
+                <td>{r.recycle}</td>
                 <td>{r.meanPlddt !== undefined ? r.meanPlddt.toFixed(2) : '—'}</td>
                 <td>{r.caDistanceRmsChange !== undefined ? r.caDistanceRmsChange.toFixed(3) : '—'}</td>
                 <td>{formatMs(r.ms)}</td>

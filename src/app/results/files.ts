@@ -15,6 +15,8 @@ export interface ResultFile {
   name: string;
   /** what the button says */
   label: string;
+  /** one line on what is in it */
+  detail: string;
   mime: string;
   /** built on demand: the PAE JSON of a long protein is megabytes */
   content: () => string;
@@ -54,13 +56,15 @@ export function resultFiles(p: AnyPrediction, options: ResultFileOptions): Resul
       kind: 'pdb',
       name: `${stem}.pdb`,
       label: 'PDB',
+      detail: 'pLDDT in the B-factor column',
       mime: 'chemical/x-pdb',
       content: () => toPdb(p, { model: 1 }),
     },
     {
       kind: 'mmcif',
       name: `${stem}.cif`,
-      label: 'mmCIF (ModelCIF, pLDDT)',
+      label: 'mmCIF',
+      detail: 'ModelCIF with pLDDT (and pTM) metrics',
       mime: 'chemical/x-mmcif',
       content: () => toMmcif(p, { entryId: stem, modelName: options.modelName }),
     },
@@ -70,7 +74,8 @@ export function resultFiles(p: AnyPrediction, options: ResultFileOptions): Resul
     files.push({
       kind: 'pae',
       name: `${stem}_pae.json`,
-      label: 'PAE JSON (AFDB)',
+      label: 'PAE JSON',
+      detail: 'AlphaFold DB layout',
       mime: 'application/json',
       content: () => toPaeJson(pae, p.plddt.length, { maxPae: p.maxPae }),
     });
@@ -79,6 +84,7 @@ export function resultFiles(p: AnyPrediction, options: ResultFileOptions): Resul
     kind: 'scores',
     name: `${stem}_scores.json`,
     label: 'Scores JSON',
+    detail: 'pLDDT, pTM, max PAE, run settings, timings',
     mime: 'application/json',
     content: () =>
       toScoresJson(p, {
@@ -94,7 +100,8 @@ export function resultFiles(p: AnyPrediction, options: ResultFileOptions): Resul
     files.push({
       kind: 'a3m',
       name: `${stem}.a3m`,
-      label: 'A3M (MSA used)',
+      label: 'A3M',
+      detail: 'the MSA this fold used',
       mime: 'text/plain',
       content: () => a3m,
     });
