@@ -70,4 +70,31 @@ describe('WebGpuEngine', () => {
     expect(pred.ptm).toBeGreaterThan(0);
     expect(engine.lastBlockDispatches).toBeGreaterThan(0);
   }, 300_000);
+
+  it('reads nothing back inside the recycles: the same read-backs for 1 and 3 iterations', async () => {
+    const [params, features] = await Promise.all([npz('params.npz'), npz('inputs.npz')]);
+    const device = (await engine.gpuEnv()).ctx.device;
+    const create = device.createBuffer.bind(device);
+    const reads: string[] = [];
+    device.createBuffer = (d: GPUBufferDescriptor) => {
+      if (d.usage & GPUBufferUsage.MAP_READ) reads.push(d.label ?? '');
+      return create(d);
+    };
+    const counts: number[] = [];
+    try {
+      for (const numRecycles of [0, 2]) {
+        reads.length = 0;
+        await engine.fold({
+          features,
+          params: { name: 'golden params', arrays: params },
+          options: { numRecycles },
+        });
+        counts.push(reads.length);
+      }
+    } finally {
+      device.createBuffer = create;
+    }
+    console.log(`read-backs per fold: ${counts.join(', ')} (${reads.join('; ')})`);
+    expect(counts[0]).toBe(counts[1]);
+  }, 300_000);
 });
