@@ -33,7 +33,9 @@ export function Downloads({ files, stem }: DownloadsProps) {
               {f.label}
             </button>
             <span className="file-info">
-              <code className="file-name">{f.name}</code>
+              <code className="file-name" title={f.name}>
+                {f.name}
+              </code>
               <span className="file-detail">{f.detail}</span>
             </span>
           </li>
