@@ -38,10 +38,11 @@ import {
   recordMsaRowAttention,
   recordTriangleAttention,
 } from './evoformer/attention-modules.ts';
-import type {
-  AttentionModuleWeights,
-  GlobalAttentionWeights,
-  RowAttentionWeights,
+import {
+  type AttentionModuleWeights,
+  type GlobalAttentionWeights,
+  packGlobalAttention,
+  type RowAttentionWeights,
 } from './evoformer/module-weights.ts';
 import type { GpuEnv } from './evoformer/stack.ts';
 import { recordAttention } from './kernels/attention.ts';
@@ -231,47 +232,7 @@ function rowAttentionWeights(run: ModuleRun, path: string): RowAttentionWeights 
 }
 
 function globalAttentionWeights(run: ModuleRun, path: string): GlobalAttentionWeights {
-  const params = run.c.params as Params;
-  const attn = `${path}/attention`;
-  const qw = param(params, attn, 'query_w'); // [c, H, C]
-  const [c, H, C] = qw.shape;
-  const kw = param(params, attn, 'key_w'); // [c, C]
-  const vw = param(params, attn, 'value_w'); // [c, C]
-  expectShape(`${attn}//key_w`, kw.shape, [c, C]);
-  expectShape(`${attn}//value_w`, vw.shape, [c, C]);
-  const gw = param(params, attn, 'gating_w'); // [c, H, C]
-  const gb = param(params, attn, 'gating_b');
-  expectShape(`${attn}//gating_w`, gw.shape, [c, H, C]);
-  const ow = param(params, attn, 'output_w');
-  const ob = param(params, attn, 'output_b');
-  const cOut = ob.data.length;
-  expectShape(`${attn}//output_w`, ow.shape, [H, C, cOut]);
-  const hc = H * C;
-  const width = 2 * C + hc;
-  // [c, width] = k | v | g
-  const w = new Float32Array(c * width);
-  for (let k = 0; k < c; k++) {
-    w.set(kw.data.subarray(k * C, (k + 1) * C), k * width);
-    w.set(vw.data.subarray(k * C, (k + 1) * C), k * width + C);
-    w.set(gw.data.subarray(k * hc, (k + 1) * hc), k * width + 2 * C);
-  }
-  const b = new Float32Array(width);
-  b.set(gb.data, 2 * C);
-  const { dw } = run;
-  return {
-    heads: H,
-    headDim: C,
-    c,
-    cOut,
-    width,
-    lnScale: dw.upload(`${path}/query_norm//scale`, param(params, `${path}/query_norm`, 'scale').data),
-    lnOffset: dw.upload(`${path}/query_norm//offset`, param(params, `${path}/query_norm`, 'offset').data),
-    queryW: dw.upload(`${attn}//query_w`, qw.data),
-    projW: dw.upload(`${path} k|v|g weights`, w),
-    projB: dw.upload(`${path} k|v|g bias`, b),
-    outW: dw.upload(`${attn}//output_w`, ow.data),
-    outB: dw.upload(`${attn}//output_b`, ob.data),
-  };
+  return packGlobalAttention(run.dw, run.c.params as Params, path, path);
 }
 
 /** (after − before) as the module's update. */

@@ -19,9 +19,9 @@ import type { Recorder } from '../../gpu/launch.ts';
 import { LN_EPS } from '../../model/reference/ops.ts';
 import type { AttentionDims, RowView } from '../kernels/attention.ref.ts';
 import { recordAttention } from '../kernels/attention.ts';
+import { recordGlobalAttention } from '../kernels/global-attention.ts';
 import { recordLayerNorm } from '../kernels/layernorm.ts';
 import { recordMatmul } from '../kernels/matmul.ts';
-import { globalColumnAttentionKernel } from './global-column-attention.ts';
 import type {
   AttentionModuleWeights,
   GlobalAttentionWeights,
@@ -211,20 +211,34 @@ export async function recordMsaColumnGlobalAttention(
     { rows: S * N, C: w.c, eps: LN_EPS },
     { x: bufs.m, scale: w.lnScale, offset: w.lnOffset, y: xNorm },
   );
-  // [N_seq, N_res, C | C_v | H·C_v]  (lines 4, 7)
-  const proj = t.get(S * N * w.width, 'k|v|g');
+  // [N_seq, N_res, H·C | C | C_v | H·C_v] q | k | v | g  (lines 2, 4, 7; the query is projected
+  // per sequence and averaged in the kernel: mean and projection commute)
+  const W = w.width;
+  const proj = t.get(S * N * W, 'q|k|v|g');
   await recordMatmul(
     rec,
-    { M: S * N, K: w.c, N: w.width },
+    { M: S * N, K: w.c, N: W },
     { a: xNorm, b: w.projW, bias: w.projB, c: proj },
     { bias: true },
   );
-  // [N_seq, N_res, H, C_v]  (lines 2–3, 5–7)
+  // [N_seq, N_res, H, C_v]  (lines 2–3, 5–7); batch = residue columns, attended over sequences
   const o = t.get(S * N * hc, 'global attention output');
-  await rec.dispatch(
-    globalColumnAttentionKernel({ cIn: w.c, heads: w.heads, headDim: w.headDim }),
-    { nSeq: S, nRes: N, width: w.width },
-    { x: xNorm, proj, mask: bufs.msaMask, queryW: w.queryW, out: o },
+  const view = (offset: number, strideH: number) => ({ offset, strideB: W, strideL: N * W, strideH });
+  await recordGlobalAttention(
+    rec,
+    {
+      batch: N,
+      seqs: S,
+      heads: w.heads,
+      headDim: w.headDim,
+      q: view(0, w.headDim),
+      k: view(hc, 0),
+      v: view(hc + w.headDim, 0),
+      gate: view(hc + 2 * w.headDim, w.headDim),
+      out: { offset: 0, strideB: hc, strideL: N * hc, strideH: w.headDim },
+      mask: { offset: 0, strideB: 1, strideK: N },
+    },
+    { q: proj, k: proj, v: proj, gate: proj, mask: bufs.msaMask, out: o },
   );
   // [N_seq, N_res, c_e] e += o · W_o + b_o  (line 8)
   await projectOut(rec, o, S * N, w, bufs.m);

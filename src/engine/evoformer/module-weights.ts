@@ -65,15 +65,13 @@ export interface GlobalAttentionWeights {
   headDim: number;
   c: number;
   cOut: number;
-  /** Columns of the fused k | v | g projection: C + C_v + H·C_v. */
+  /** Columns of the fused q | k | v | g projection: H·C + C + C_v + H·C_v. */
   width: number;
   lnScale: GPUBuffer;
   lnOffset: GPUBuffer;
-  /** [c, H·C] query_w */
-  queryW: GPUBuffer;
-  /** [c, width] key_w | value_w | gating_w */
+  /** [c, width] query_w | key_w | value_w | gating_w */
   projW: GPUBuffer;
-  /** [width] 0 | 0 | gating_b */
+  /** [width] 0 | 0 | 0 | gating_b */
   projB: GPUBuffer;
   /** [H·C_v, c_out] */
   outW: GPUBuffer;
@@ -116,7 +114,7 @@ function expectShape(key: string, got: number[], want: number[]): void {
  * Packs an AF2 `Attention` module at `${path}/attention` (+ LayerNorm `${path}/query_norm`),
  * optionally with the triangle-bias Linear `${path}//feat_2d_weights` fused as extra columns.
  */
-function packAttention(
+export function packAttention(
   dw: DeviceWeights,
   params: Params,
   path: string,
@@ -168,7 +166,7 @@ function packAttention(
   };
 }
 
-function packRowAttention(
+export function packRowAttention(
   dw: DeviceWeights,
   params: Params,
   path: string,
@@ -189,7 +187,7 @@ function packRowAttention(
   };
 }
 
-function packGlobalAttention(
+export function packGlobalAttention(
   dw: DeviceWeights,
   params: Params,
   path: string,
@@ -212,15 +210,16 @@ function packGlobalAttention(
   const cOut = ob.data.length;
   expectShape(`${attn}//output_w`, ow.shape, [H, C, cOut]);
   const hc = H * C;
-  const width = 2 * C + hc;
+  const width = 2 * hc + 2 * C;
   const w = new Float32Array(c * width);
   for (let k = 0; k < c; k++) {
-    w.set(kw.data.subarray(k * C, (k + 1) * C), k * width);
-    w.set(vw.data.subarray(k * C, (k + 1) * C), k * width + C);
-    w.set(gw.data.subarray(k * hc, (k + 1) * hc), k * width + 2 * C);
+    w.set(qw.data.subarray(k * hc, (k + 1) * hc), k * width);
+    w.set(kw.data.subarray(k * C, (k + 1) * C), k * width + hc);
+    w.set(vw.data.subarray(k * C, (k + 1) * C), k * width + hc + C);
+    w.set(gw.data.subarray(k * hc, (k + 1) * hc), k * width + hc + 2 * C);
   }
   const b = new Float32Array(width);
-  b.set(gb.data, 2 * C);
+  b.set(gb.data, hc + 2 * C);
   return {
     heads: H,
     headDim: C,
@@ -229,9 +228,8 @@ function packGlobalAttention(
     width,
     lnScale: dw.upload(`${label}/query_norm//scale`, param(params, `${path}/query_norm`, 'scale').data),
     lnOffset: dw.upload(`${label}/query_norm//offset`, param(params, `${path}/query_norm`, 'offset').data),
-    queryW: dw.upload(`${attn}//query_w`, qw.data),
-    projW: dw.upload(`${label} k|v|g weights`, w),
-    projB: dw.upload(`${label} k|v|g bias`, b),
+    projW: dw.upload(`${label} q|k|v|g weights`, w),
+    projB: dw.upload(`${label} q|k|v|g bias`, b),
     outW: dw.upload(`${attn}//output_w`, ow.data),
     outB: dw.upload(`${attn}//output_b`, ob.data),
   };
