@@ -39,10 +39,10 @@ import {
   recordTriangleAttention,
 } from './evoformer/attention-modules.ts';
 import {
-  type AttentionModuleWeights,
-  type GlobalAttentionWeights,
+  expectShape,
+  packAttention,
   packGlobalAttention,
-  type RowAttentionWeights,
+  packRowAttention,
 } from './evoformer/module-weights.ts';
 import type { GpuEnv } from './evoformer/stack.ts';
 import { recordAttention } from './kernels/attention.ts';
@@ -156,85 +156,6 @@ class ModuleRun {
   }
 }
 
-function expectShape(key: string, got: number[], want: number[]): void {
-  if (got.join() !== want.join()) throw new Error(`${key}: shape [${got}], expected [${want}]`);
-}
-
-const roundUp4 = (n: number) => Math.ceil(n / 4) * 4;
-
-/**
- * AF2 `Attention` at `${path}/attention` with LayerNorm `${path}/query_norm`, packed as the GPU
- * modules read it: [c, 4·H·C (+ H padded to 4)] = q | k | v | g (| feat_2d_weights).
- */
-function attentionWeights(run: ModuleRun, path: string, fuseBias: boolean): AttentionModuleWeights {
-  const params = run.c.params as Params;
-  const attn = `${path}/attention`;
-  const qw = param(params, attn, 'query_w'); // [c, H, C]
-  const [c, H, C] = qw.shape;
-  const hc = H * C;
-  const kw = param(params, attn, 'key_w');
-  const vw = param(params, attn, 'value_w');
-  const gw = param(params, attn, 'gating_w');
-  const gb = param(params, attn, 'gating_b');
-  for (const [k, t] of [
-    ['key_w', kw],
-    ['value_w', vw],
-    ['gating_w', gw],
-  ] as const)
-    expectShape(`${attn}//${k}`, t.shape, [c, H, C]);
-  const ow = param(params, attn, 'output_w'); // [H, C, c_out]
-  const ob = param(params, attn, 'output_b');
-  const cOut = ob.data.length;
-  expectShape(`${attn}//output_w`, ow.shape, [H, C, cOut]);
-  const bw = fuseBias ? param(params, path, 'feat_2d_weights') : undefined; // [c, H]
-  if (bw) expectShape(`${path}//feat_2d_weights`, bw.shape, [c, H]);
-  const width = 4 * hc + (bw ? roundUp4(H) : 0);
-  // [c, width]
-  const w = new Float32Array(c * width);
-  for (let k = 0; k < c; k++) {
-    for (const [n, p] of [qw, kw, vw, gw].entries())
-      w.set(p.data.subarray(k * hc, (k + 1) * hc), k * width + n * hc);
-    if (bw) w.set(bw.data.subarray(k * H, (k + 1) * H), k * width + 4 * hc);
-  }
-  const b = new Float32Array(width);
-  b.set(gb.data, 3 * hc);
-  const { dw } = run;
-  return {
-    heads: H,
-    headDim: C,
-    c,
-    cOut,
-    width,
-    biasColumn: bw ? 4 * hc : -1,
-    lnScale: dw.upload(`${path}/query_norm//scale`, param(params, `${path}/query_norm`, 'scale').data),
-    lnOffset: dw.upload(`${path}/query_norm//offset`, param(params, `${path}/query_norm`, 'offset').data),
-    projW: dw.upload(`${path} q|k|v|g weights`, w),
-    projB: dw.upload(`${path} q|k|v|g bias`, b),
-    outW: dw.upload(`${attn}//output_w`, ow.data),
-    outB: dw.upload(`${attn}//output_b`, ob.data),
-  };
-}
-
-function rowAttentionWeights(run: ModuleRun, path: string): RowAttentionWeights {
-  const params = run.c.params as Params;
-  const base = attentionWeights(run, path, false);
-  const n = run.norm(`${path}/feat_2d_norm`);
-  const bw = param(params, path, 'feat_2d_weights'); // [c_z, H]
-  const cz = bw.shape[0];
-  expectShape(`${path}//feat_2d_weights`, bw.shape, [cz, base.heads]);
-  return {
-    ...base,
-    cz,
-    zLnScale: n.scale,
-    zLnOffset: n.offset,
-    pairBiasW: run.dw.upload(`${path}//feat_2d_weights`, bw.data),
-  };
-}
-
-function globalAttentionWeights(run: ModuleRun, path: string): GlobalAttentionWeights {
-  return packGlobalAttention(run.dw, run.c.params as Params, path, path);
-}
-
 /** (after − before) as the module's update. */
 function difference(after: Tensor, before: Tensor): Tensor {
   const out = tensor(before.shape);
@@ -280,7 +201,7 @@ type Runner = (run: ModuleRun, path: string) => Promise<Outputs>;
 const rowAttention: Runner = async (run, path) => {
   const m = run.input('msa_act');
   const [S, N] = m.shape;
-  const w = rowAttentionWeights(run, path);
+  const w = packRowAttention(run.dw, run.c.params as Params, path, path);
   const z = run.upload(run.input('pair_act').data, 'pair_act');
   const msaMask = run.upload(run.input('msa_mask').data, 'msa_mask');
   return inPlaceUpdate(run, m, (buf) =>
@@ -344,7 +265,7 @@ const triangleAttention =
   async (run, path) => {
     const z = run.input('pair_act');
     const N = z.shape[0];
-    const w = attentionWeights(run, path, true);
+    const w = packAttention(run.dw, run.c.params as Params, path, path, true);
     const pairMask = run.upload(run.input('pair_mask').data, 'pair_mask');
     return inPlaceUpdate(run, z, (buf) =>
       recordTriangleAttention(run.rec, run.env.pool, w, orientation, N, { z: buf, pairMask }, path),
@@ -357,7 +278,7 @@ const RUNNERS: Readonly<Record<string, Runner>> = {
   msa_column_attention: async (run, path) => {
     const m = run.input('msa_act');
     const [S, N] = m.shape;
-    const w = attentionWeights(run, path, false);
+    const w = packAttention(run.dw, run.c.params as Params, path, path, false);
     const msaMask = run.upload(run.input('msa_mask').data, 'msa_mask');
     return inPlaceUpdate(run, m, (buf) =>
       recordMsaColumnAttention(run.rec, run.env.pool, w, { nSeq: S, nRes: N }, { m: buf, msaMask }, path),
@@ -366,7 +287,7 @@ const RUNNERS: Readonly<Record<string, Runner>> = {
   msa_column_global_attention: async (run, path) => {
     const m = run.input('msa_act');
     const [S, N] = m.shape;
-    const w = globalAttentionWeights(run, path);
+    const w = packGlobalAttention(run.dw, run.c.params as Params, path, path);
     const msaMask = run.upload(run.input('msa_mask').data, 'msa_mask');
     return inPlaceUpdate(run, m, (buf) =>
       recordMsaColumnGlobalAttention(

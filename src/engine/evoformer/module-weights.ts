@@ -106,7 +106,7 @@ export interface EvoformerBlockWeights {
 
 const roundUp4 = (n: number) => Math.ceil(n / 4) * 4;
 
-function expectShape(key: string, got: number[], want: number[]): void {
+export function expectShape(key: string, got: number[], want: number[]): void {
   if (got.join() !== want.join()) throw new Error(`${key}: shape [${got}], expected [${want}]`);
 }
 
