@@ -1,9 +1,33 @@
+import { useEffect } from 'react';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
+import { useEngineStore } from './fold/engine-store.ts';
 import { GpuPanel } from './gpu/GpuPanel.tsx';
+import { InputPanel } from './input/InputPanel.tsx';
+import { JobsPanel } from './jobs/JobsPanel.tsx';
+import { ParamsPanel } from './params/ParamsPanel.tsx';
+import { ResultsPanel } from './summary/ResultsPanel.tsx';
+
+const SECTIONS = [
+  ['#input-heading', 'Input'],
+  ['#params-heading', 'Parameters'],
+  ['#jobs-heading', 'Jobs'],
+  ['#results-heading', 'Results'],
+  ['#gpu-heading', 'GPU'],
+] as const;
 
 export function App() {
+  const loadEngine = useEngineStore((s) => s.load);
+
+  useEffect(() => {
+    // Deferred so the GPU panel's worker starts first (see ParamsPanel).
+    const t = setTimeout(() => void loadEngine(), 0);
+    return () => clearTimeout(t);
+  }, [loadEngine]);
   return (
     <>
+      <a className="skip-link" href="#input-heading">
+        Skip to the input
+      </a>
       <header className="site-header" data-testid="app-header">
         <div className="container">
           <h1>
@@ -14,9 +38,36 @@ export function App() {
             Protein structure prediction with AlphaFold2, run on your own GPU through WebGPU. Your sequences
             never leave this machine.
           </p>
+          <nav aria-label="Sections" className="section-nav">
+            <ul>
+              {SECTIONS.map(([href, label]) => (
+                <li key={href}>
+                  <a href={href}>{label}</a>
+                </li>
+              ))}
+            </ul>
+          </nav>
         </div>
       </header>
       <main className="container">
+        <div className="workspace">
+          <div className="workspace-main">
+            <ErrorBoundary>
+              <InputPanel />
+            </ErrorBoundary>
+            <ErrorBoundary>
+              <ParamsPanel />
+            </ErrorBoundary>
+          </div>
+          <div className="workspace-side">
+            <ErrorBoundary>
+              <JobsPanel />
+            </ErrorBoundary>
+          </div>
+        </div>
+        <ErrorBoundary>
+          <ResultsPanel />
+        </ErrorBoundary>
         <ErrorBoundary>
           <GpuPanel />
         </ErrorBoundary>

@@ -1,0 +1,63 @@
+import { useEngineChoice } from '../fold/engine-store.ts';
+import { formatDuration } from '../fold/format.ts';
+import { useJobsStore } from '../jobs/store.ts';
+import { useParamsStore } from '../params/store.ts';
+import { useInputStore } from './store.ts';
+import { cpuSecondsEstimate, jobNameFrom, type SequenceCheck } from './validate.ts';
+
+/** Queues a job from the current input and settings. */
+export function FoldButton({ check }: { check: SequenceCheck }) {
+  const alignment = useInputStore((s) => s.alignment);
+  const text = useInputStore((s) => s.text);
+  const settings = useInputStore((s) => s.settings);
+  const choice = useEngineChoice(settings.engine);
+  const list = useParamsStore((s) => s.list);
+  const submit = useJobsStore((s) => s.submit);
+  const selected = list.find((p) => p.id === settings.paramsId);
+  const ready = check.status === 'ok' && selected !== undefined;
+
+  const onFold = () => {
+    if (check.status !== 'ok' || !selected) return;
+    submit({
+      name: jobNameFrom(
+        alignment ? alignment.description : check.description,
+        alignment?.name ?? `sequence ${check.length} aa`,
+      ),
+      input: alignment
+        ? {
+            a3m: alignment.text,
+            a3mName: alignment.name,
+            sequence: alignment.query,
+            numRes: alignment.query.length,
+            msaRows: alignment.rows,
+          }
+        : { fasta: text, sequence: check.sequence, numRes: check.length, msaRows: 1 },
+      settings,
+      paramsName: selected.name,
+      paramsDemo: selected.demo === true,
+    });
+  };
+
+  const estimate =
+    check.status === 'ok' && choice && !choice.gpu && selected?.demo
+      ? cpuSecondsEstimate(check.length, settings.recycles + 1, alignment?.rows ?? 1)
+      : undefined;
+
+  return (
+    <div className="fold-row">
+      <button type="button" data-testid="fold-button" disabled={!ready} onClick={onFold}>
+        Fold
+      </button>
+      <span className="muted" data-testid="engine-label">
+        {choice ? `Runs on: ${choice.label}` : 'Checking which engine to use…'}
+        {estimate !== undefined && ` · about ${formatDuration(estimate * 1000)} with the small demo model`}
+        {choice &&
+          !choice.gpu &&
+          selected &&
+          !selected.demo &&
+          ' · full-size models on the CPU reference take hours'}
+      </span>
+      {!selected && <span className="field-error">Choose a parameter set first.</span>}
+    </div>
+  );
+}

@@ -1,0 +1,197 @@
+import { useId } from 'react';
+import { DEMO_PARAMS_ID } from '../../worker/fold-api.ts';
+import { useEngineChoice } from '../fold/engine-store.ts';
+import { useParamsStore } from '../params/store.ts';
+import { useInputStore } from './store.ts';
+
+function intOrUndefined(v: string): number | undefined {
+  if (v.trim() === '') return undefined;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+function ParamsSelect() {
+  const list = useParamsStore((s) => s.list);
+  const paramsId = useInputStore((s) => s.settings.paramsId);
+  const setSettings = useInputStore((s) => s.setSettings);
+  const id = useId();
+  const selected = list.find((p) => p.id === paramsId);
+  return (
+    <div className="field field-wide">
+      <label htmlFor={id}>Model parameters</label>
+      <select
+        id={id}
+        data-testid="params-select"
+        value={selected ? paramsId : ''}
+        onChange={(ev) => setSettings({ paramsId: ev.target.value })}
+      >
+        {!selected && <option value="">(choose a parameter set)</option>}
+        {list.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.demo ? p.name : `${p.name} — ${p.source}`}
+          </option>
+        ))}
+      </select>
+      {paramsId === DEMO_PARAMS_ID && (
+        <p className="field-note demo-warning" data-testid="demo-params-warning">
+          ⚠ Demo parameters: untrained demo weights — structures mean nothing. Import the official AlphaFold2
+          parameters under Parameters for real predictions.
+        </p>
+      )}
+    </div>
+  );
+}
+
+function NumberField(props: {
+  label: string;
+  value: number | undefined;
+  min: number;
+  max: number;
+  placeholder?: string;
+  testId: string;
+  hint?: string;
+  onChange(v: number | undefined): void;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <input
+        id={id}
+        type="number"
+        inputMode="numeric"
+        min={props.min}
+        max={props.max}
+        step={1}
+        placeholder={props.placeholder}
+        data-testid={props.testId}
+        value={props.value ?? ''}
+        onChange={(ev) => props.onChange(intOrUndefined(ev.target.value))}
+      />
+      {props.hint && <p className="field-note muted">{props.hint}</p>}
+    </div>
+  );
+}
+
+function EngineSelect() {
+  const choice = useEngineChoice('auto');
+  const engine = useInputStore((s) => s.settings.engine ?? 'auto');
+  const setSettings = useInputStore((s) => s.setSettings);
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>Engine</label>
+      <select
+        id={id}
+        data-testid="engine-select"
+        value={engine}
+        onChange={(ev) => {
+          const v = ev.target.value;
+          setSettings({ engine: v === 'cpu' || v === 'webgpu' ? v : 'auto' });
+        }}
+      >
+        <option value="auto">Automatic ({choice ? (choice.gpu ? 'WebGPU' : 'CPU reference') : '…'})</option>
+        <option value="webgpu">WebGPU, even on a software adapter</option>
+        <option value="cpu">CPU reference (slow; short sequences)</option>
+      </select>
+    </div>
+  );
+}
+
+function PrecisionSelect() {
+  const choice = useEngineChoice(useInputStore((s) => s.settings.engine));
+  const precision = useInputStore((s) => s.settings.precision);
+  const setSettings = useInputStore((s) => s.setSettings);
+  const id = useId();
+  const f16 = choice?.f16 === true;
+  return (
+    <div className="field">
+      <label htmlFor={id}>Precision</label>
+      <select
+        id={id}
+        data-testid="precision-select"
+        value={f16 ? precision : 'f32'}
+        onChange={(ev) => setSettings({ precision: ev.target.value === 'f16' ? 'f16' : 'f32' })}
+      >
+        <option value="f32">f32 (exact)</option>
+        <option value="f16" disabled={!f16}>
+          f16 storage, f32 accumulation{f16 ? '' : ' — unavailable'}
+        </option>
+      </select>
+      {!f16 && <p className="field-note muted">f16: {choice?.f16Reason ?? 'checking the engine…'}</p>}
+    </div>
+  );
+}
+
+export function RunSettingsForm() {
+  const settings = useInputStore((s) => s.settings);
+  const setSettings = useInputStore((s) => s.setSettings);
+  const reset = useInputStore((s) => s.resetSettings);
+  const samplingId = useId();
+  return (
+    <fieldset className="settings">
+      <legend>Run settings</legend>
+      <div className="settings-grid">
+        <ParamsSelect />
+        <NumberField
+          label="Recycles"
+          value={settings.recycles}
+          min={0}
+          max={48}
+          testId="recycles-input"
+          hint="AF2 default 3 (4 passes through the network)"
+          onChange={(v) => setSettings({ recycles: v ?? 3 })}
+        />
+        <NumberField
+          label="Seed"
+          value={settings.seed}
+          min={0}
+          max={2 ** 31 - 1}
+          testId="seed-input"
+          hint="MSA sampling seed"
+          onChange={(v) => setSettings({ seed: v ?? 0 })}
+        />
+        <PrecisionSelect />
+        <EngineSelect />
+      </div>
+      <details className="advanced">
+        <summary>Advanced MSA settings</summary>
+        <div className="settings-grid">
+          <div className="field">
+            <label htmlFor={samplingId}>MSA sampling</label>
+            <select
+              id={samplingId}
+              data-testid="sampling-select"
+              value={settings.msaSampling}
+              onChange={(ev) => setSettings({ msaSampling: ev.target.value === 'none' ? 'none' : 'af2' })}
+            >
+              <option value="af2">AF2 (shuffle, cluster, 15% masking; seeded)</option>
+              <option value="none">Deterministic (first rows, no masking)</option>
+            </select>
+          </div>
+          <NumberField
+            label="MSA cluster rows"
+            value={settings.clusters}
+            min={1}
+            max={512}
+            placeholder="auto (≤ 512)"
+            testId="clusters-input"
+            onChange={(v) => setSettings({ clusters: v && v > 0 ? v : undefined })}
+          />
+          <NumberField
+            label="Extra MSA rows"
+            value={settings.extra}
+            min={0}
+            max={5120}
+            placeholder="auto (≤ 1024)"
+            testId="extra-input"
+            onChange={(v) => setSettings({ extra: v })}
+          />
+        </div>
+        <button type="button" className="secondary" onClick={reset}>
+          Reset to defaults
+        </button>
+      </details>
+    </fieldset>
+  );
+}

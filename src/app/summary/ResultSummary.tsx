@@ -1,0 +1,50 @@
+import { formatDuration } from '../fold/format.ts';
+import type { Job } from '../jobs/types.ts';
+
+/** The plain result summary (always shown; the full results view adds Mol*, plots, downloads). */
+export function ResultSummary({ job }: { job: Job }) {
+  const r = job.result;
+  if (!r) return null;
+  const p = r.prediction;
+  return (
+    <div data-testid="result-summary">
+      {job.paramsDemo && (
+        <p className="demo-warning" data-testid="result-demo-warning">
+          ⚠ Predicted with untrained demo weights — structures mean nothing.
+        </p>
+      )}
+      <dl className="fields result-fields">
+        <dt>Residues</dt>
+        <dd data-testid="result-residues">{r.numRes}</dd>
+        <dt>Mean pLDDT</dt>
+        <dd data-testid="result-plddt">
+          {p.meanPlddt !== undefined ? p.meanPlddt.toFixed(2) : 'no pLDDT head'}
+        </dd>
+        <dt>pTM</dt>
+        <dd data-testid="result-ptm">
+          {p.ptm !== undefined ? p.ptm.toFixed(3) : 'no pTM head (not a _ptm model)'}
+        </dd>
+        <dt>Time</dt>
+        <dd data-testid="result-time">
+          {formatDuration(p.totalMs)} model · {formatDuration(r.featuresMs)} features ·{' '}
+          {formatDuration(r.paramsMs)} parameters
+        </dd>
+        <dt>Engine</dt>
+        <dd>{r.engineLabel}</dd>
+        <dt>Parameters</dt>
+        <dd>{job.paramsDemo ? 'demo (untrained)' : r.paramsName}</dd>
+        <dt>MSA</dt>
+        <dd>
+          {r.msaRows} sequences · {r.clusters} cluster rows · {r.extra} extra rows ·{' '}
+          {job.settings.msaSampling === 'af2' ? `AF2 sampling, seed ${job.settings.seed}` : 'deterministic'}
+        </dd>
+        <dt>Iterations</dt>
+        <dd>
+          {p.iterations}
+          {p.recycles.length > 0 &&
+            ` (mean pLDDT per iteration: ${p.recycles.map((m) => m.meanPlddt?.toFixed(1) ?? '—').join(' → ')})`}
+        </dd>
+      </dl>
+    </div>
+  );
+}
