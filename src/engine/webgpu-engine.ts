@@ -34,6 +34,7 @@ import { computePredictedAlignedError } from '../model/confidence/index.ts';
 import {
   assertFiniteOutputs,
   caDistanceRmsChange,
+  checkpoint,
   type Engine,
   type EnginePrediction,
   type FeatureDict,
@@ -45,6 +46,7 @@ import {
   predictionFromOutputs,
   type RecycleMetrics,
   StageTimer,
+  throwIfAborted,
 } from '../model/engine.ts';
 import { atomOrder, restypeOrder } from '../model/features/residue-constants.ts';
 import type { NdArray } from '../model/ndarray.ts';
@@ -100,17 +102,6 @@ const GLY = restypeOrder.G;
 
 /** AF2's default number of recycling iterations after the first. */
 const DEFAULT_NUM_RECYCLES = 3;
-
-function aborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new DOMException('The fold was cancelled', 'AbortError');
-}
-
-/** Gives the event loop a turn (so an abort can arrive), then checks the signal. */
-async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
-  aborted(signal);
-  if (signal) await new Promise<void>((resolve) => setTimeout(resolve, 0));
-  aborted(signal);
-}
 
 function ones(shape: number[]): Tensor {
   const t = tensor(shape);
@@ -183,7 +174,7 @@ export class WebGpuEngine implements Engine {
     const opts = input.options ?? {};
     const list: FeatureDict[] = Array.isArray(input.features) ? input.features : [input.features];
     if (list.length === 0) throw new Error('fold: no features');
-    aborted(opts.signal);
+    throwIfAborted(opts.signal);
     const env = await this.env();
     env.ctx.assertAlive();
     const { ctx, pool } = env;
@@ -667,7 +658,7 @@ export class WebGpuEngine implements Engine {
             device.queue.onSubmittedWorkDone().then(() => void (recycleMs[at] = timer.elapsed())),
           );
         }
-        aborted(signal);
+        throwIfAborted(signal);
 
         if (isLast) {
           progress('heads', r);

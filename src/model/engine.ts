@@ -111,6 +111,18 @@ export interface Engine {
 }
 
 /** A forward pass produced NaN or ±Inf: names the output (and the first stage that went bad). */
+/** Throws the DOMException 'AbortError' every engine uses when `signal` is aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new DOMException('The fold was cancelled', 'AbortError');
+}
+
+/** Between blocks: gives the event loop a turn (so an abort can arrive), then checks the signal. */
+export async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
+  throwIfAborted(signal);
+  if (signal) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  throwIfAborted(signal);
+}
+
 export class NonFiniteOutputError extends Error {
   constructor(
     readonly output: string,

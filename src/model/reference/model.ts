@@ -24,6 +24,7 @@
  */
 
 import { computePlddt, computePredictedAlignedError, predictedTmScore } from '../confidence/index.ts';
+import { checkpoint, throwIfAborted } from '../engine.ts';
 import type { NdArray } from '../ndarray.ts';
 import { EVOFORMER_ITERATION, EXTRA_MSA_STACK, TEMPLATE_PAIR_STACK } from './af2-paths.ts';
 import { evoformerBlock, pairMaskFromSeqMask } from './evoformer-block.ts';
@@ -353,15 +354,4 @@ function concatRows(a: Tensor, b: Tensor): Tensor {
   y.data.set(a.data, 0);
   y.data.set(b.data, a.data.length);
   return y;
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new DOMException('The fold was cancelled', 'AbortError');
-}
-
-/** Between blocks: give the event loop a turn (so an abort can arrive), then check the signal. */
-async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
-  throwIfAborted(signal);
-  if (signal) await new Promise<void>((resolve) => setTimeout(resolve, 0));
-  throwIfAborted(signal);
 }
