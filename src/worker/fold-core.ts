@@ -14,6 +14,7 @@ import { openNpz, readNpz } from '../model/params/npz.ts';
 import { decodePack, encodePack, readPackHeader } from '../model/params/pack.ts';
 import { blobSource, bufferSource } from '../model/params/source.ts';
 import { listTar, tarModelNames } from '../model/params/tar.ts';
+import { etaMs, foldFraction, MonotoneFraction } from '../model/progress.ts';
 import {
   DEMO_LABEL,
   DEMO_PARAMS_ID,
@@ -25,7 +26,6 @@ import {
   type StoredParams,
 } from './fold-api.ts';
 import { findStored, putStored, readPack, summaryOf } from './params-store.ts';
-import { etaMs, foldFraction, MonotoneFraction } from './progress.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Parameters

@@ -6,6 +6,7 @@
  * layout) and <name>_scores.json. Progress goes to stderr (a bar on a terminal, one line per
  * stage otherwise).
  */
+
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createWebGpuEngine } from '../../engine/webgpu-engine.ts';
@@ -19,6 +20,7 @@ import type { NdArray } from '../../model/ndarray.ts';
 import { toMmcif, toPaeJson, toPdb, toScoresJson } from '../../model/output/index.ts';
 import { loadParams } from '../../model/params/load.ts';
 import { fileSource } from '../../model/params/source-node.ts';
+import { foldFraction } from '../../model/progress.ts';
 import { createCpuEngine } from '../../model/reference/cpu-engine.ts';
 
 export const summary = 'predict a structure (PDB, mmCIF, PAE JSON, scores JSON) from a FASTA or A3M';
@@ -64,25 +66,6 @@ function progressLine(p: ForwardProgress, label?: string): string {
   return parts.join(' · ');
 }
 
-/** Rough share of one iteration's time per stage ([start, width]); the Evoformer dominates. */
-const STAGE_SPAN: Readonly<Record<string, readonly [number, number]>> = {
-  input_embedding: [0, 0.01],
-  recycling: [0.01, 0.01],
-  template_embedding: [0.02, 0.05],
-  extra_msa_stack: [0.07, 0.13],
-  evoformer: [0.2, 0.72],
-  structure_module: [0.92, 0.08],
-  heads: [1, 0],
-  done: [1, 0],
-};
-
-/** Fraction done over all iterations (monotone as long as stages come in order). */
-function fraction(p: ForwardProgress): number {
-  const [start, width] = STAGE_SPAN[p.stage] ?? [0, 0];
-  const inStage = p.blocks ? Math.min(1, (p.block ?? 0) / p.blocks) : 0;
-  return Math.max(0, Math.min(1, (p.recycle + start + width * inStage) / (p.numRecycles + 1)));
-}
-
 export function progressReporter(stream: ProgressStream, now: () => number = Date.now): ProgressReporter {
   const tty = !!stream.isTTY;
   let lastStage = '';
@@ -105,7 +88,7 @@ export function progressReporter(stream: ProgressStream, now: () => number = Dat
       if (!newStage && t - lastDraw < 100) return;
       lastDraw = t;
       const width = 24;
-      const filled = Math.round(fraction(p) * width);
+      const filled = Math.round(foldFraction(p) * width);
       const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${progressLine(p, label)}`;
       const cols = stream.columns || 100;
       stream.write(`\r\x1b[2K${line.slice(0, Math.max(20, cols - 1))}`);

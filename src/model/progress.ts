@@ -1,11 +1,11 @@
 /**
- * Fold progress as one number and an ETA. Pure functions (unit-tested), used by the fold worker.
+ * Fold progress as one number and an ETA. Pure functions, shared by the fold worker and `webfold fold`.
  *
  * An iteration's time is split over its stages by a rough share (the Evoformer dominates); the
  * fraction is monotone as long as stages arrive in order, and the ETA is elapsed × (1 − f) / f,
  * given only once f is large enough to mean something.
  */
-import type { FoldProgress } from '../model/engine.ts';
+import type { FoldProgress } from './engine.ts';
 
 /** [start, width] of each stage within one iteration. */
 const STAGE_SPAN: Readonly<Record<string, readonly [number, number]>> = {
@@ -21,7 +21,7 @@ const STAGE_SPAN: Readonly<Record<string, readonly [number, number]>> = {
 
 /** Fraction of the fold done, 0..1. */
 export function foldFraction(
-  p: Pick<FoldProgress, 'stage' | 'recycle' | 'numRecycles' | 'block' | 'blocks'>,
+  p: Pick<FoldProgress, 'recycle' | 'numRecycles' | 'block' | 'blocks'> & { stage: string },
 ): number {
   if (p.stage === 'done') return 1;
   const [start, width] = STAGE_SPAN[p.stage] ?? [0, 0];
