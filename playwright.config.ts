@@ -6,7 +6,8 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumPath, WEBGPU_ARGS } from './e2e/chromium.ts';
 
-const PORT = 4173;
+// WEBFOLD_E2E_PORT lets two runs (say, a local one and a CI-like clone) share a machine.
+const PORT = Number(process.env.WEBFOLD_E2E_PORT ?? 4173);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 export default defineConfig({
