@@ -2,22 +2,8 @@
  * Issue 2 acceptance: the app in headless Chromium with WebGPU (SwiftShader) shows the worker's
  * adapter and a passing kernel self-test, and the page is cross-origin isolated.
  */
-import { expect, type Page, test } from '@playwright/test';
-
-/** Console errors and uncaught exceptions of the page and its workers. */
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  page.on('worker', (worker) => {
-    worker.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(`worker console.error: ${msg.text()}`);
-    });
-  });
-  return errors;
-}
+import { expect, test } from '@playwright/test';
+import { collectErrors } from './fold-helpers.ts';
 
 // The full self-test on SwiftShader: ~35 s on 2 cores (pipeline compilation dominates).
 const SELF_TEST_TIMEOUT = 240_000;

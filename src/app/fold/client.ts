@@ -4,17 +4,7 @@
  * `CancelledError`. The stores create a new client after either.
  */
 import * as Comlink from 'comlink';
-import type {
-  EngineChoice,
-  EnginePreference,
-  FoldJob,
-  FoldProgressListener,
-  FoldResult,
-  FoldWorkerApi,
-  LoadProgressListener,
-  StorageInfo,
-  StoredParams,
-} from '../../worker/fold-api.ts';
+import type { FoldWorkerApi } from '../../worker/fold-api.ts';
 
 export class CancelledError extends Error {
   override name = 'CancelledError';
@@ -24,19 +14,8 @@ export class WorkerCrashError extends Error {
   override name = 'WorkerCrashError';
 }
 
-export interface FoldClient {
-  engine(prefer?: EnginePreference): Promise<EngineChoice>;
-  tarModels(file: Blob, name: string): Promise<string[]>;
-  loadParams(
-    file: Blob,
-    name: string,
-    opts: { model?: string },
-    onProgress?: LoadProgressListener,
-  ): Promise<StoredParams>;
-  listParams(): Promise<StoredParams[]>;
-  deleteParams(id: string): Promise<void>;
-  storage(): Promise<StorageInfo>;
-  fold(job: FoldJob, onProgress?: FoldProgressListener): Promise<FoldResult>;
+/** The worker's API, called from the page, plus the means to stop the worker. */
+export interface FoldClient extends FoldWorkerApi {
   /** Stops the worker at once; pending calls reject with CancelledError. */
   terminate(reason?: string): void;
   readonly alive: boolean;
