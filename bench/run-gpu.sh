@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# One-shot GPU benchmark for a session with a real GPU: matmul + Evoformer benches at the full
+# default sizes (evoformer: N_res 64,128,256, N_seq 128, extra 1024, plus one full recycle),
+# results in bench/results/<adapter>-{matmul,evoformer}.json and a log in bench/results/.
+# Installs nothing beyond `npm ci` (only when node_modules is missing).
+#
+# usage: bash bench/run-gpu.sh [TOTAL_SECONDS]   (default 1500; each bench gets a share)
+# Environment: VK_ICD_FILENAMES picks the Vulkan driver; when unset, the first hardware ICD
+# found in the standard Vulkan directories is used (src/gpu/node.ts would otherwise prefer the
+# software drivers lavapipe / SwiftShader when they are installed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TOTAL=${1:-1500}
+START=$(date +%s)
+left() { echo $((TOTAL - ($(date +%s) - START))); }
+
+if [ ! -d node_modules ]; then npm ci --no-audit --no-fund; fi
+
+if [ -z "${VK_ICD_FILENAMES:-}" ] && [ -z "${VK_DRIVER_FILES:-}" ]; then
+  icds=()
+  for d in /usr/share/vulkan/icd.d /etc/vulkan/icd.d /usr/local/share/vulkan/icd.d; do
+    [ -d "$d" ] || continue
+    for f in "$d"/*.json; do
+      [ -e "$f" ] || continue
+      case "$(basename "$f")" in *lvp*|*swiftshader*|*lavapipe*) continue ;; esac
+      icds+=("$f")
+    done
+  done
+  if [ ${#icds[@]} -gt 0 ]; then
+    VK_ICD_FILENAMES=$(IFS=:; echo "${icds[*]}")
+    export VK_ICD_FILENAMES
+    echo "run-gpu: VK_ICD_FILENAMES=$VK_ICD_FILENAMES" >&2
+  else
+    echo "run-gpu: no hardware Vulkan ICD found; the default (software) driver will be used" >&2
+  fi
+fi
+
+mkdir -p bench/results
+LOG=bench/results/run-gpu-$(date -u +%Y%m%dT%H%M%SZ).log
+NODE=(node --import ./scripts/register.mjs)
+
+# matmul: a third of the time at most
+T=$(( $(left) / 3 ))
+echo "run-gpu: matmul bench (cap ${T}s)" | tee -a "$LOG" >&2
+timeout --kill-after=10 "$T" "${NODE[@]}" bench/matmul.ts --shapes all >/dev/null 2>>"$LOG" \
+  || echo "run-gpu: matmul bench failed or hit its cap (rc $?)" | tee -a "$LOG" >&2
+
+# evoformer: the rest, with one full recycle per length
+T=$(( $(left) - 5 ))
+if [ "$T" -lt 30 ]; then echo "run-gpu: no time left for the evoformer bench" >&2; exit 1; fi
+echo "run-gpu: evoformer bench (cap ${T}s)" | tee -a "$LOG" >&2
+timeout --kill-after=10 "$T" "${NODE[@]}" bench/evoformer.ts --lengths 64,128,256 --msa 128 \
+  --extra 1024 --recycle --cpu-max-s 60 >/dev/null 2>>"$LOG" \
+  || echo "run-gpu: evoformer bench failed or hit its cap (rc $?)" | tee -a "$LOG" >&2
+
+echo "run-gpu: done in $(( $(date +%s) - START ))s; results:" >&2
+ls -l bench/results/*.json >&2
