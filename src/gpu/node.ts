@@ -1,8 +1,9 @@
 /**
- * WebGPU in Node through Dawn (npm package `webgpu`). Unless VK_ICD_FILENAMES is set, picks a Vulkan
- * driver Dawn accepts: WEBFOLD_VULKAN_DRIVER (lavapipe | swiftshader) if given, else Mesa 25 lavapipe
- * unpacked by scripts/install-system.sh (fast, has shader-f16), else the SwiftShader ICD shipped in
- * Debian's chromium package (what Chromium itself uses). Node-only: never import from the browser.
+ * WebGPU in Node through Dawn (npm package `webgpu`). Unless VK_ICD_FILENAMES is set, picks the
+ * Vulkan driver: WEBFOLD_VULKAN_DRIVER (lavapipe | swiftshader) if given; the loader's own choice on
+ * a machine with a GPU; else a software driver Dawn accepts: Mesa 25 lavapipe unpacked by
+ * scripts/install-system.sh (fast, has shader-f16), else the SwiftShader ICD shipped in Debian's
+ * chromium package (what Chromium itself uses). Node-only: never import from the browser.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,9 +40,14 @@ function configureDriver(): void {
     env.VK_ICD_FILENAMES = icd;
     return;
   }
+  // A machine with a GPU keeps the Vulkan loader's own choice of drivers.
+  if (HARDWARE_GPU_NODES.some((f) => existsSync(f))) return;
   const icd = [LAVAPIPE_ICD, SWIFTSHADER_ICD].find((f) => existsSync(f));
   if (icd) env.VK_ICD_FILENAMES = icd;
 }
+
+/** Device nodes whose presence means a hardware GPU (NVIDIA's driver, or any DRM render node). */
+const HARDWARE_GPU_NODES = ['/dev/nvidia0', '/dev/dri/renderD128'];
 
 let gpuPromise: Promise<GPU> | undefined;
 
