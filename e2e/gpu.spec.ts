@@ -31,6 +31,10 @@ test('shows the worker adapter and a passing kernel self-test, cross-origin isol
   await expect(panel.getByTestId('coi-worker')).toHaveAttribute('data-value', 'true');
   await expect(panel.getByTestId('limits-table').locator('tbody tr')).not.toHaveCount(0);
 
+  // The plan for the pasted sequence, computed in the GPU worker from the adapter's limits.
+  await page.getByTestId('sequence-input').fill('>plan_probe\nMKTAYIAKQRQISFVKSHFSRQLEERLGLIEVQ\n');
+  await expect(panel.getByTestId('plan-peak')).toContainText(/\d(\.\d+)? (MiB|GiB)/, { timeout: 60_000 });
+
   const selfTest = panel.getByTestId('selftest');
   await expect(selfTest).toHaveAttribute('data-status', /done|failed/, { timeout: SELF_TEST_TIMEOUT });
   await expect(selfTest.getByTestId('selftest-error')).toHaveCount(0);

@@ -5,6 +5,7 @@
 
 import type { SelfTestCheck, SelfTestReport } from '../engine/selftest.ts';
 import type { AdapterSummary } from '../gpu/device.ts';
+import type { ParamsSummary, Precision } from './fold-api.ts';
 
 export type { AdapterSummary, SelfTestCheck, SelfTestReport };
 
@@ -20,6 +21,48 @@ export interface ProbeResult {
   error?: string;
 }
 
+/** What to plan: the input's sizes, the parameter set (full AF2 model_1_ptm when absent), precision. */
+export interface PlanQuery {
+  nRes: number;
+  /** MSA cluster rows N_seq */
+  nSeq: number;
+  /** extra MSA rows N_extra */
+  nExtra: number;
+  precision: Precision;
+  model?: { name: string; summary: ParamsSummary };
+}
+
+/** The parts of an ExecutionPlan the GPU panel shows. */
+export interface PlanSummary {
+  ok: true;
+  /** The model planned for, and whether its sizes are approximated from a parameter summary. */
+  model: string;
+  approximate: boolean;
+  device: string;
+  precision: { requested: Precision; storage: Precision; note?: string };
+  peak: { bytes: number; stage: string; persistentBytes: number };
+  weightsBytes: number;
+  largestBuffer: { name: string; bytes: number };
+  maxStorageBufferBindingSize: number;
+  /** The cap every buffer was planned under (≤ maxStorageBufferBindingSize). */
+  maxBufferBytes: number;
+  modules: { name: string; chunks: Record<string, number>; loops: Record<string, number> }[];
+  ms: number;
+}
+
+/** A plan that cannot be made: PlanError's message and numbers. */
+export interface PlanFailure {
+  ok: false;
+  model: string;
+  message: string;
+  stage?: string;
+  needed?: number;
+  limit?: number;
+  limitName?: string;
+}
+
+export type PlanOutcome = PlanSummary | PlanFailure;
+
 /** Called (through a comlink proxy) once per lost device, with WebGPU's reason and message. */
 export type DeviceLostListener = (message: string) => void;
 
@@ -28,6 +71,8 @@ export interface GpuWorkerApi {
   probe(): Promise<ProbeResult>;
   /** Runs the kernel self-test against the CPU reference on the worker's device. */
   selfTest(): Promise<SelfTestReport>;
+  /** The execution plan of a fold of this input on the worker's adapter (no GPU work). */
+  plan(query: PlanQuery): Promise<PlanOutcome>;
   /** Registers the listener told about device loss; replaces any previous one. */
   onDeviceLost(listener: DeviceLostListener): void;
 }

@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import { runSelfTest } from '../engine/selftest.ts';
 import { acquireDevice, type GpuContext } from '../gpu/device.ts';
 import type { DeviceLostListener, GpuWorkerApi, ProbeResult } from './gpu-api.ts';
+import { planForQuery } from './gpu-plan.ts';
 
 let context: Promise<GpuContext> | undefined;
 let lostListener: DeviceLostListener | undefined;
@@ -50,6 +51,12 @@ const api: GpuWorkerApi = {
     const ctx = await getContext();
     ctx.assertAlive();
     return runSelfTest(ctx);
+  },
+
+  async plan(query) {
+    // The adapter's limits and features, when there is a device; the small-device profile if not.
+    const ctx = await getContext().catch(() => undefined);
+    return planForQuery(query, ctx?.adapter);
   },
 
   onDeviceLost(listener) {

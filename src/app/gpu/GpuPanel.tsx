@@ -1,8 +1,10 @@
 import { useEffect } from 'react';
 import { AdapterDetails, FeatureList } from './AdapterDetails.tsx';
 import { DeviceLostAlert, WorkerCrashAlert } from './Alerts.tsx';
+import { CpuOffer } from './CpuOffer.tsx';
 import { IsolationStatus } from './IsolationStatus.tsx';
 import { LimitsTable } from './LimitsTable.tsx';
+import { PlanSection } from './PlanSection.tsx';
 import { pageEnv } from './page-env.ts';
 import { SelfTest } from './SelfTest.tsx';
 import { StatusLine } from './StatusLine.tsx';
@@ -41,6 +43,7 @@ export function GpuPanel() {
       {result && !result.available && (
         <Unavailable env={pageEnv} workerHasGpu={result.hasNavigatorGpu} error={result.error} />
       )}
+      {result && !result.available && <CpuOffer />}
       {adapter ? (
         <div className="grid">
           <AdapterDetails adapter={adapter} />
@@ -49,6 +52,7 @@ export function GpuPanel() {
       ) : (
         <IsolationStatus env={pageEnv} workerIsolated={result?.crossOriginIsolated} />
       )}
+      {adapter && <PlanSection />}
       {showSelfTest && (
         <SelfTest state={selfTest} canRun={probe.status !== 'probing'} onRun={() => void rerun()} />
       )}

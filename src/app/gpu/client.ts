@@ -4,7 +4,13 @@
  * never answers.
  */
 import * as Comlink from 'comlink';
-import type { GpuWorkerApi, ProbeResult, SelfTestReport } from '../../worker/gpu-api.ts';
+import type {
+  GpuWorkerApi,
+  PlanOutcome,
+  PlanQuery,
+  ProbeResult,
+  SelfTestReport,
+} from '../../worker/gpu-api.ts';
 
 export interface GpuClientEvents {
   /** The worker's device was lost (message from WebGPU). */
@@ -16,6 +22,7 @@ export interface GpuClientEvents {
 export interface GpuClient {
   probe(): Promise<ProbeResult>;
   selfTest(): Promise<SelfTestReport>;
+  plan(query: PlanQuery): Promise<PlanOutcome>;
   terminate(): void;
 }
 
@@ -69,6 +76,8 @@ export function createGpuClient(events: GpuClientEvents): GpuClient {
   return {
     probe: () => call(() => remote.probe()),
     selfTest: () => call(() => remote.selfTest()),
+    // comlink distributes Promise over the union; it is the same PlanOutcome.
+    plan: (query) => call<PlanOutcome>(() => remote.plan(query) as Promise<PlanOutcome>),
     terminate() {
       dead = true;
       remote[Comlink.releaseProxy]();

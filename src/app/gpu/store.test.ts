@@ -43,6 +43,7 @@ function fakeClients(
           entry.selfTests++;
           return selfTest();
         },
+        plan: async () => ({ ok: false as const, model: 'fake', message: 'not planned' }),
         terminate() {},
       };
     },

@@ -4,7 +4,7 @@
  * also recovers from a dead worker or a lost device.
  */
 import { create } from 'zustand';
-import type { ProbeResult, SelfTestReport } from '../../worker/gpu-api.ts';
+import type { PlanOutcome, PlanQuery, ProbeResult, SelfTestReport } from '../../worker/gpu-api.ts';
 import { createGpuClient, type GpuClient, type GpuClientEvents } from './client.ts';
 import { errorMessage } from './format.ts';
 
@@ -20,6 +20,12 @@ export type SelfTestState =
   | { status: 'done'; report: SelfTestReport; finishedAt: number }
   | { status: 'failed'; error: string };
 
+export type PlanState =
+  | { status: 'idle' }
+  | { status: 'planning'; key: string }
+  | { status: 'done'; key: string; outcome: PlanOutcome }
+  | { status: 'failed'; key: string; error: string };
+
 export interface GpuState {
   probe: ProbeState;
   selfTest: SelfTestState;
@@ -27,6 +33,10 @@ export interface GpuState {
   deviceLost: string | undefined;
   /** Message of the last worker crash, until the user asks for a new worker. */
   workerCrash: string | undefined;
+  /** The execution plan of the current input (see plan-input.ts). */
+  plan: PlanState;
+  /** Plans `query` in the worker unless the plan for `key` is there or under way. */
+  requestPlan(key: string, query: PlanQuery): Promise<void>;
   /** Probes the worker's device and, if there is one, runs the self-test. Runs once. */
   start(): Promise<void>;
   /** Runs the self-test again (re-probing first if the worker or device is gone). */
@@ -87,6 +97,24 @@ export function createGpuStore(makeClient: ClientFactory = createGpuClient) {
       selfTest: { status: 'idle' },
       deviceLost: undefined,
       workerCrash: undefined,
+      plan: { status: 'idle' },
+
+      async requestPlan(key, query) {
+        const current = get().plan;
+        if (current.status !== 'idle' && current.status !== 'failed' && current.key === key) return;
+        set({ plan: { status: 'planning', key } });
+        try {
+          const outcome = await getClient().plan(query);
+          const now = get().plan;
+          // A newer request replaced this one while it ran.
+          if (now.status === 'planning' && now.key === key) set({ plan: { status: 'done', key, outcome } });
+        } catch (err) {
+          const now = get().plan;
+          if (now.status === 'planning' && now.key === key) {
+            set({ plan: { status: 'failed', key, error: errorMessage(err) } });
+          }
+        }
+      },
 
       async start() {
         if (get().probe.status !== 'idle') return;
