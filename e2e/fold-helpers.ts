@@ -70,3 +70,45 @@ export async function storedPlddt(page: Page, jobId: string): Promise<number[]> 
     jobId,
   );
 }
+
+/** What the Mol* canvas shows: size, luminance variance (0 when blank), drawn and pLDDT-coloured pixels. */
+export async function molstarCanvasPixels(page: Page) {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="molstar"] canvas');
+    if (!canvas) return null;
+    const c2 = document.createElement('canvas');
+    c2.width = canvas.width;
+    c2.height = canvas.height;
+    const ctx = c2.getContext('2d');
+    if (!ctx) return null;
+    ctx.drawImage(canvas, 0, 0);
+    const d = ctx.getImageData(0, 0, c2.width, c2.height).data;
+    let sum = 0;
+    let sum2 = 0;
+    let blue = 0;
+    let orange = 0;
+    let yellow = 0;
+    let drawn = 0;
+    const n = d.length / 4;
+    for (let i = 0; i < d.length; i += 4) {
+      const [r, g, b] = [d[i], d[i + 1], d[i + 2]];
+      const l = (r + g + b) / 3;
+      sum += l;
+      sum2 += l * l;
+      if (Math.abs(r - 255) + Math.abs(g - 255) + Math.abs(b - 255) > 60) drawn++;
+      if (b > r + 60 && b > 90) blue++;
+      if (r > 150 && r > g + 40 && g > b + 20) orange++;
+      if (r > 150 && g > 130 && b < 90) yellow++;
+    }
+    const mean = sum / n;
+    return {
+      width: c2.width,
+      height: c2.height,
+      variance: sum2 / n - mean * mean,
+      drawn,
+      blue,
+      orange,
+      yellow,
+    };
+  });
+}

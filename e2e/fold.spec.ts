@@ -7,7 +7,14 @@ import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { readNpz } from '../src/model/params/npz.ts';
 import { bufferSource } from '../src/model/params/source.ts';
-import { collectErrors, openApp, recordedFractions, recordProgress, storedPlddt } from './fold-helpers.ts';
+import {
+  collectErrors,
+  molstarCanvasPixels,
+  openApp,
+  recordedFractions,
+  recordProgress,
+  storedPlddt,
+} from './fold-helpers.ts';
 
 const GOLDEN = 'test/fixtures/golden';
 const SHORT = 'MKTAYIAKQRQISFVKSHFSRQLEERLGLIEV'; // 32 residues
@@ -46,6 +53,15 @@ test('paste a sequence, fold with the demo parameters, see progress and the resu
   expect(plddt).toBeGreaterThan(0);
   expect(plddt).toBeLessThanOrEqual(100);
   await expect(summary.getByTestId('result-demo-warning')).toBeVisible();
+  // Mol* (its own state, exposed on the viewer) holds the folded structure, and its canvas is drawn.
+  await expect(page.getByTestId('molstar')).toHaveAttribute('data-residues', String(SHORT.length), {
+    timeout: 60_000,
+  });
+  await page.waitForTimeout(500);
+  const pixels = await molstarCanvasPixels(page);
+  expect(pixels).not.toBeNull();
+  expect(pixels!.variance).toBeGreaterThan(5);
+  expect(pixels!.drawn).toBeGreaterThan(300);
   await page.screenshot({ path: `${testInfo.project.outputDir}/fold-demo.png`, fullPage: true });
 
   await page.reload();
