@@ -111,6 +111,15 @@ var<workgroup> rstdX: array<f32, 4 * WG_X>;
 var<workgroup> meanY: array<f32, 4 * WG_Y>;
 var<workgroup> rstdY: array<f32, 4 * WG_Y>;
 
+// Sum of the G partials of row `lane` that the workgroup left in `red` (lane + g·P), in order.
+fn sumPartials(lane: u32, P: u32, G: u32) -> f32 {
+  var t = 0.0;
+  for (var g = 0u; g < G; g++) {
+    t += red[lane + g * P];
+  }
+  return t;
+}
+
 fn sigmoid(v: f32) -> f32 {
   return 1.0 / (1.0 + exp(-v));
 }
@@ -136,11 +145,7 @@ fn projectStats(lid: u32, p0: u32, pEnd: u32) {
   red[lid] = s;
   workgroupBarrier();
   if (lid < P) {
-    var t = 0.0;
-    for (var g = 0u; g < G; g++) {
-      t += red[lid + g * P];
-    }
-    meanX[lid] = t / f32(cz);
+    meanX[lid] = sumPartials(lid, P, G) / f32(cz);
   }
   workgroupBarrier();
   let mean = meanX[m];
@@ -154,11 +159,7 @@ fn projectStats(lid: u32, p0: u32, pEnd: u32) {
   red[lid] = v;
   workgroupBarrier();
   if (lid < P) {
-    var t = 0.0;
-    for (var g = 0u; g < G; g++) {
-      t += red[lid + g * P];
-    }
-    rstdX[lid] = inverseSqrt(t / f32(cz) + params.eps);
+    rstdX[lid] = inverseSqrt(sumPartials(lid, P, G) / f32(cz) + params.eps);
   }
   workgroupBarrier();
 }
@@ -390,11 +391,7 @@ fn finishStats(lid: u32, q0: u32, qEnd: u32) {
   red[lid] = s;
   workgroupBarrier();
   if (lid < P) {
-    var t = 0.0;
-    for (var g = 0u; g < G; g++) {
-      t += red[lid + g * P];
-    }
-    meanY[lid] = t / f32(C);
+    meanY[lid] = sumPartials(lid, P, G) / f32(C);
   }
   workgroupBarrier();
   let mean = meanY[m];
@@ -408,11 +405,7 @@ fn finishStats(lid: u32, q0: u32, qEnd: u32) {
   red[lid] = v;
   workgroupBarrier();
   if (lid < P) {
-    var t = 0.0;
-    for (var g = 0u; g < G; g++) {
-      t += red[lid + g * P];
-    }
-    rstdY[lid] = inverseSqrt(t / f32(C) + params.eps);
+    rstdY[lid] = inverseSqrt(sumPartials(lid, P, G) / f32(C) + params.eps);
   }
   workgroupBarrier();
 }
