@@ -75,6 +75,9 @@ export interface RecycleMetrics {
   recycle: number;
   /** mean pLDDT of this iteration's structure (0–100), when the model has the pLDDT head */
   meanPlddt?: number;
+  /** pTM from this iteration's pair representation, when the model has the PAE/pTM head (the
+   *  last iteration's equals the prediction's `ptm`); optional while not every engine fills it */
+  ptm?: number;
   /** RMS change (Å) of all Cα–Cα distances against the previous iteration (superposition-free,
    *  AF2's recycling convergence measure); absent for the first iteration */
   caDistanceRmsChange?: number;

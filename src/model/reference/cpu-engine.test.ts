@@ -4,11 +4,14 @@
  * lists, cancellation, and the refusal of NaN results.
  */
 import { describe, expect, it } from 'vitest';
+import { predictedTmScore } from '../confidence/index.ts';
 import { NonFiniteOutputError, type ParamsHandle } from '../engine.ts';
 import type { NdArray } from '../ndarray.ts';
+import { EVOFORMER_ITERATION } from './af2-paths.ts';
 import { CpuReferenceEngine } from './cpu-engine.ts';
 import { compare, loadGoldenNpz } from './golden-test-support.ts';
-import { asF32 } from './ops.ts';
+import { asF32, blockCount } from './ops.ts';
+import { predictedAlignedErrorHead } from './output-heads.ts';
 
 const [paramsArrays, inputs, outputs] = await Promise.all([
   loadGoldenNpz('params.npz'),
@@ -58,6 +61,19 @@ describe('CpuReferenceEngine', () => {
     for (const r of p.recycles.slice(1)) expect(r.caDistanceRmsChange).toBeGreaterThan(0);
     for (const r of p.recycles) expect(r.meanPlddt).toBeGreaterThan(0);
     expect(p.recycles.at(-1)?.meanPlddt).toBeCloseTo(p.meanPlddt ?? Number.NaN, 4);
+    // per-recycle pTM: the last equals the final pTM; each equals the PAE head + pTM on that
+    // recycle's golden Evoformer pair output (the golden set has no per-recycle pTM of its own)
+    // (the final pTM is stored as an f32 scalar, as in the golden outputs)
+    expect(Math.fround(p.recycles.at(-1)?.ptm ?? Number.NaN)).toBe(p.ptm);
+    const lastBlock = blockCount(paramsArrays, EVOFORMER_ITERATION) - 1;
+    const ptmErrs = p.recycles.map((r) => {
+      const z = asF32(outputs[`r${r.recycle}/evoformer_block${lastBlock}_pair`]);
+      return Math.abs((r.ptm ?? Number.NaN) - predictedTmScore(predictedAlignedErrorHead(z, paramsArrays)));
+    });
+    console.log(
+      `per-recycle pTM ${p.recycles.map((r) => r.ptm?.toFixed(5)).join(' → ')}; max |err| ${Math.max(...ptmErrs).toExponential(2)}`,
+    );
+    for (const e of ptmErrs) expect(e).toBeLessThanOrEqual(1e-4);
     // timings and progress
     expect(p.timings.map((t) => t.stage)).toContain('evoformer');
     expect(p.timings.every((t) => t.ms >= 0)).toBe(true);

@@ -1,11 +1,12 @@
 /**
  * The CPU reference as an `Engine`: `referenceForwardPerIteration` (Algorithm 2) wrapped with
- * progress in `FoldProgress` form, stage timings, per-recycle metrics (mean pLDDT from the pLDDT
- * head on that iteration's structure-module single, and the Cα distance change between
+ * progress in `FoldProgress` form, stage timings, per-recycle metrics (mean pLDDT and pTM from
+ * the pLDDT and PAE heads on that iteration's structure-module single and pair representation,
+ * as the final heads compute them on the last one, and the Cα distance change between
  * iterations) and a hard stop on NaN/Inf: the first non-finite intermediate aborts the fold
  * with a `NonFiniteOutputError` naming it, so no NaN structure is ever returned.
  */
-import { computePlddt } from '../confidence/index.ts';
+import { computePlddt, predictedTmScore } from '../confidence/index.ts';
 import {
   assertFiniteOutputs,
   caDistanceRmsChange,
@@ -23,7 +24,7 @@ import {
 } from '../engine.ts';
 import type { NdArray } from '../ndarray.ts';
 import { referenceForwardPerIteration } from './model.ts';
-import { asF32 } from './ops.ts';
+import { hasPredictedAlignedErrorHead, predictedAlignedErrorHead } from './output-heads.ts';
 import { predictedLddtHead } from './predicted-lddt-head.ts';
 import { PREDICTED_LDDT_HEAD } from './structure-paths.ts';
 
@@ -53,13 +54,13 @@ export class CpuReferenceEngine implements Engine {
     if (opts.signal?.aborted) throw new DOMException('The fold was cancelled', 'AbortError');
     const params = input.params.arrays as Record<string, NdArray>;
     const hasPlddtHead = `${PREDICTED_LDDT_HEAD}/logits//weights` in params;
+    const hasPtmHead = hasPredictedAlignedErrorHead(params);
     const numRes = list[0].aatype?.data.length ?? 0;
 
     const timer = new StageTimer();
     const recycles: RecycleMetrics[] = [];
     let recycleStart = timer.elapsed();
     let prevAtoms: Float32Array | null = null;
-    let current: RecycleMetrics | null = null;
 
     const outputs = await referenceForwardPerIteration(list, params, {
       numRecycles: opts.numRecycles,
@@ -74,23 +75,17 @@ export class CpuReferenceEngine implements Engine {
         const bad = firstNonFinite(value);
         if (bad >= 0) throw new NonFiniteOutputError(key, bad, Number(value.data[bad]), key);
         opts.onStage?.(key, value);
-        const m = /^r(\d+)\/(sm_single|final_atom_positions)$/.exec(key);
-        if (!m) return;
-        const r = Number(m[1]);
-        if (!current || current.recycle !== r) {
-          current = { recycle: r, ms: 0 };
-          recycles.push(current);
-        }
-        if (m[2] === 'sm_single' && hasPlddtHead) {
-          current.meanPlddt = mean(computePlddt(predictedLddtHead(asF32(value), params)));
-        } else if (m[2] === 'final_atom_positions') {
-          const atoms = asF32(value).data;
-          if (prevAtoms) current.caDistanceRmsChange = caDistanceRmsChange(prevAtoms, atoms, numRes);
-          prevAtoms = atoms;
-          const now = timer.elapsed();
-          current.ms = now - recycleStart;
-          recycleStart = now;
-        }
+      },
+      onIteration: ({ recycle, smSingle, z, atom37 }) => {
+        const metrics: RecycleMetrics = { recycle, ms: 0 };
+        if (hasPlddtHead) metrics.meanPlddt = mean(computePlddt(predictedLddtHead(smSingle, params)));
+        if (hasPtmHead) metrics.ptm = predictedTmScore(predictedAlignedErrorHead(z, params));
+        if (prevAtoms) metrics.caDistanceRmsChange = caDistanceRmsChange(prevAtoms, atom37.data, numRes);
+        prevAtoms = atom37.data;
+        const now = timer.elapsed();
+        metrics.ms = now - recycleStart;
+        recycleStart = now;
+        recycles.push(metrics);
       },
     });
     const timings = timer.finish();

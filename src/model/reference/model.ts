@@ -76,6 +76,20 @@ export interface ForwardOptions {
   onProgress?: (p: ForwardProgress) => void;
   /** checked between blocks; throws a DOMException 'AbortError' */
   signal?: AbortSignal;
+  /** after each iteration's structure module: what the heads would read, for per-recycle metrics */
+  onIteration?: (it: IterationOutputs) => void;
+}
+
+/** One iteration's outputs the confidence heads read (the final heads read the last one). */
+export interface IterationOutputs {
+  /** 0-based iteration */
+  recycle: number;
+  /** structure-module single s [N_res, c_s] (pLDDT head input) */
+  smSingle: Tensor;
+  /** Evoformer pair z [N_res, N_res, c_z] (PAE/pTM and distogram head input) */
+  z: Tensor;
+  /** final atom37 positions [N_res, 37, 3] */
+  atom37: Tensor;
 }
 
 /** The forward pass with the same features in every iteration (see `referenceForwardPerIteration`). */
@@ -249,6 +263,7 @@ export async function referenceForwardPerIteration(
     }
     stage('sm_single', sm.single);
     stage('final_atom_positions', sm.atom37);
+    opts.onIteration?.({ recycle: r, smSingle: sm.single, z, atom37: sm.atom37 });
 
     // line 17: what the next iteration recycles
     prevMsaFirstRow = msaFirstRow;
