@@ -38,6 +38,9 @@ export interface SummaryProps {
 export function Summary({ summary: s, plddt, modelName, seed }: SummaryProps) {
   const titleId = useId();
   const bands = plddtBandFractions(plddt);
+  // A pTM column when the model has the pTM head (an engine that does not record it per recycle
+  // yet shows dashes rather than hiding that the final pTM exists).
+  const showRecyclePtm = s.ptm !== undefined || s.recycles.some((r) => r.ptm !== undefined);
   return (
     <section className="results-card summary-card" aria-labelledby={titleId}>
       <h3 id={titleId}>Summary</h3>
@@ -97,6 +100,7 @@ export function Summary({ summary: s, plddt, modelName, seed }: SummaryProps) {
                 <abbr title="0 is the first pass, before any recycling">Recycle</abbr>
               </th>
               <th scope="col">Mean pLDDT</th>
+              {showRecyclePtm && <th scope="col">pTM</th>}
               <th scope="col">
                 <abbr title="RMS change of all Cα–Cα distances against the previous iteration">
                   Δ Cα dist. (Å)
@@ -110,6 +114,7 @@ export function Summary({ summary: s, plddt, modelName, seed }: SummaryProps) {
               <tr key={r.recycle}>
                 <td>{r.recycle}</td>
                 <td>{r.meanPlddt !== undefined ? r.meanPlddt.toFixed(2) : '—'}</td>
+                {showRecyclePtm && <td>{r.ptm !== undefined ? r.ptm.toFixed(3) : '—'}</td>}
                 <td>{r.caDistanceRmsChange !== undefined ? r.caDistanceRmsChange.toFixed(3) : '—'}</td>
                 <td>{formatMs(r.ms)}</td>
               </tr>

@@ -2,16 +2,10 @@
 import type { EnginePrediction } from '../../model/engine.ts';
 import { examplePrediction } from '../../model/output/example-structure.ts';
 
-export const RESULTS_DEMO_HASH = '#results-demo';
 export const DEMO_SEQUENCE = 'MKTAYIAKQRQISFVKSHFSRQ';
 export const DEMO_SEED = 1;
 export const DEMO_NAME = 'results-demo';
 export const DEMO_MODEL = 'model_1_ptm';
-
-/** True when the page was opened at `#results-demo`. */
-export function isResultsDemo(hash: string = globalThis.location?.hash ?? ''): boolean {
-  return hash === RESULTS_DEMO_HASH;
-}
 
 /** `examplePrediction` dressed as an engine result: 3 recycles and stage timings (made up). */
 export function demoPrediction(sequence = DEMO_SEQUENCE, seed = DEMO_SEED): EnginePrediction {
@@ -22,6 +16,8 @@ export function demoPrediction(sequence = DEMO_SEQUENCE, seed = DEMO_SEED): Engi
   const recycles = [0, 1, 2, 3].map((r) => ({
     recycle: r,
     meanPlddt: meanPlddt - 6 / (r + 1) + 1.5,
+    // converging to the final pTM at the last recycle, as an engine reports it
+    ...(p.ptm !== undefined ? { ptm: p.ptm - 0.1 / (r + 1) + 0.025 } : {}),
     ...(r > 0 ? { caDistanceRmsChange: 2.4 / r ** 2 } : {}),
     ms: 410 + 7 * r,
   }));

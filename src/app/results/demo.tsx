@@ -1,12 +1,11 @@
 /**
  * A results page with a synthetic prediction (no parameters, no GPU): for development and the
- * e2e spec. Shown by `results-demo.html` here, or by the main app at `#results-demo`.
+ * e2e spec (e2e/results.spec.ts), shown by `results-demo.html`, a page of its own that the
+ * spec builds: the app's bundle carries no synthetic data.
  */
 import { useMemo } from 'react';
 import { DEMO_MODEL, DEMO_NAME, DEMO_SEED, demoA3m, demoPrediction } from './demo-data.ts';
 import { ResultsView } from './ResultsView.tsx';
-
-export { isResultsDemo, RESULTS_DEMO_HASH } from './demo-data.ts';
 
 export function ResultsDemo() {
   const prediction = useMemo(() => demoPrediction(), []);

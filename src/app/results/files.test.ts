@@ -74,6 +74,18 @@ describe('download files', () => {
     );
     expect(scores.num_recycles).toBe(3);
     expect(scores.extra.per_recycle).toHaveLength(4);
+    // per recycle, in the scores' own naming and rounding; the last recycle's pTM is the final one
+    expect(Object.keys(scores.extra.per_recycle[0])).toEqual([
+      'recycle',
+      'mean_plddt',
+      'ptm',
+      'ca_distance_rms_change',
+      'ms',
+    ]);
+    expect(scores.extra.per_recycle[0].ca_distance_rms_change).toBeNull();
+    expect(scores.extra.per_recycle[3].ptm).toBe(scores.ptm);
+    expect(scores.extra.per_recycle[3].mean_plddt).toBe(scores.mean_plddt);
+    expect(scores.extra.per_recycle[1].ptm).toBeLessThan(scores.ptm);
   });
 });
 
