@@ -1,4 +1,4 @@
-// matmul.wgsl — tiled f32 matrix multiply with bias and a fused epilogue.
+// matmul.wgsl — tiled matrix multiply with bias and a fused epilogue, f32 arithmetic.
 //
 // Purpose: every Linear of the Evoformer (AF2 supplement Alg. 6–17 projections, transitions,
 // gates, output projections with their residual adds).
@@ -25,6 +25,8 @@
 //                                   (bound to a dummy for epilogues 0, 1, 4)
 //   4 C      [batch, M, N]  write   row stride ldc, batch stride strideC
 //   5 params uniform        runtime sizes, see Params
+// Storage types (aliases prepended by the kernel descriptor, src/gpu/kernel.ts): a_t for A, e_t for
+// E, c_t for C, each f32 or f16 (activations stored in half precision); B and bias are f32.
 // A and B are declared vec4 so that aligned shapes (VEC4_A: lda, strideA, K multiples of 4;
 // VEC4_B: ldb, strideB, N multiples of 4) load whole vec4s; otherwise each scalar is read as a
 // component, so any M, N, K works. Bound buffers must be 16-byte multiples (BufferPool rounds).
@@ -61,11 +63,11 @@ struct Params {
   strideE: u32,
 }
 
-@group(0) @binding(0) var<storage, read> A: array<vec4f>;
+@group(0) @binding(0) var<storage, read> A: array<vec4<a_t>>;
 @group(0) @binding(1) var<storage, read> B: array<vec4f>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
-@group(0) @binding(3) var<storage, read> E: array<f32>;
-@group(0) @binding(4) var<storage, read_write> C: array<f32>;
+@group(0) @binding(3) var<storage, read> E: array<e_t>;
+@group(0) @binding(4) var<storage, read_write> C: array<c_t>;
 @group(0) @binding(5) var<uniform> params: Params;
 
 // As[k * WG_Y + ty] holds A rows 4·ty … 4·ty+3 at column k of the current K step.
@@ -74,7 +76,7 @@ var<workgroup> As: array<vec4f, TILE_K * WG_Y>;
 var<workgroup> Bs: array<vec4f, TILE_K * WG_X>;
 
 fn loadA(flat: u32) -> f32 {
-  return A[flat >> 2u][flat & 3u];
+  return f32(A[flat >> 2u][flat & 3u]);
 }
 
 fn loadB(flat: u32) -> f32 {
@@ -96,7 +98,7 @@ fn fillA(lid: u32, row0: u32, k0: u32, baseA: u32) {
       let flat = baseA + row * params.lda + k;
       if (VEC4_A) {
         if (k < params.K) {
-          v = A[flat >> 2u];
+          v = vec4f(A[flat >> 2u]);
         }
       } else {
         for (var j = 0u; j < 4u; j++) {
@@ -157,13 +159,13 @@ fn epilogue(acc: f32, b: u32, row: u32, col: u32, cIndex: u32) -> f32 {
       v = max(v, 0.0);
     }
     case 2u: {
-      v = sigmoid(v) * E[b * params.strideE + row * params.lde + col];
+      v = sigmoid(v) * f32(E[b * params.strideE + row * params.lde + col]);
     }
     case 3u: {
-      v = E[b * params.strideE + row * params.lde + col] + v;
+      v = f32(E[b * params.strideE + row * params.lde + col]) + v;
     }
     case 4u: {
-      v = C[cIndex] + v;
+      v = f32(C[cIndex]) + v;
     }
     default: {}
   }
@@ -178,7 +180,7 @@ fn storeRow(b: u32, row: u32, col: u32, acc: vec4f) {
   let rowBase = b * params.strideC + row * params.ldc;
   for (var j = 0u; j < 4u; j++) {
     if (col + j < params.N) {
-      C[rowBase + col + j] = epilogue(acc[j], b, row, col + j, rowBase + col + j);
+      C[rowBase + col + j] = c_t(epilogue(acc[j], b, row, col + j, rowBase + col + j));
     }
   }
 }

@@ -4,6 +4,7 @@
  */
 import { type BufferPool, readFloat32 } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
+import { readAs, roundTo, uploadAs } from '../../gpu/half.ts';
 import type { PipelineCache } from '../../gpu/kernel.ts';
 import { Recorder } from '../../gpu/launch.ts';
 import { type Comparison, compare, seededArray } from './check.ts';
@@ -34,7 +35,10 @@ function now(): number {
   return globalThis.performance?.now() ?? Date.now();
 }
 
-/** Runs one matmul variant on seeded data and compares with matmulRef. */
+/**
+ * Runs one matmul variant on seeded data and compares with matmulRef. With f16 storage types the
+ * reference sees the same f16-rounded operands, so only the f16 store of C differs (rel 1e-3).
+ */
 export async function matmulCase(
   env: KernelEnv,
   dims: MatmulDims,
@@ -46,29 +50,31 @@ export async function matmulCase(
   const { ctx, cache, pool } = env;
   const d = resolveMatmulDims(dims);
   const epilogue: Epilogue = opts.epilogue ?? 'none';
-  const a = seededArray(Math.max(1, viewLength(d.batch, d.M, d.K, d.lda, d.strideA)), seed);
+  const t = { a: opts.types?.a ?? 'f32', e: opts.types?.e ?? 'f32', c: opts.types?.c ?? 'f32' } as const;
+  if (t.c === 'f16') rel = Math.max(rel, 1e-3);
+  const a = roundTo(t.a, seededArray(Math.max(1, viewLength(d.batch, d.M, d.K, d.lda, d.strideA)), seed));
   const b = seededArray(Math.max(1, viewLength(d.batch, d.K, d.N, d.ldb, d.strideB)), seed + 1);
   const bias = opts.bias ? seededArray(d.N, seed + 2) : undefined;
   const e = epilogueReadsE(epilogue)
-    ? seededArray(Math.max(1, viewLength(d.batch, d.M, d.N, d.lde, d.strideE)), seed + 3, -2, 2)
+    ? roundTo(t.e, seededArray(Math.max(1, viewLength(d.batch, d.M, d.N, d.lde, d.strideE)), seed + 3, -2, 2))
     : undefined;
   const cLen = Math.max(1, viewLength(d.batch, d.M, d.N, d.ldc, d.strideC));
   // C starts with data (the residual for residual-in-place; elsewhere it checks that gaps between
   // strided rows are left alone).
-  const c0 = seededArray(cLen, seed + 4, -2, 2);
+  const c0 = roundTo(t.c, seededArray(cLen, seed + 4, -2, 2));
   const label = `matmul case ${d.batch}x${d.M}x${d.K}x${d.N} ${epilogue}`;
   const bufs = {
-    a: pool.upload(a, `${label} A`),
+    a: uploadAs(pool, t.a, a, `${label} A`),
     b: pool.upload(b, `${label} B`),
     bias: bias ? pool.upload(bias, `${label} bias`) : undefined,
-    e: e ? pool.upload(e, `${label} E`) : undefined,
-    c: pool.upload(c0, `${label} C`),
+    e: e ? uploadAs(pool, t.e, e, `${label} E`) : undefined,
+    c: uploadAs(pool, t.c, c0, `${label} C`),
   };
   try {
     const rec = new Recorder(ctx, cache, label);
     await recordMatmul(rec, d, bufs, opts);
     rec.submit();
-    const got = await readFloat32(ctx.device, bufs.c, cLen);
+    const got = await readAs(ctx.device, t.c, bufs.c, cLen);
     const ref = matmulRef(d, epilogue, { a, b, bias, e, c: c0 });
     return { ...compare(got, ref, rel), ms: now() - t0 };
   } finally {

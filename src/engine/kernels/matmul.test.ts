@@ -112,6 +112,20 @@ describe('matmul kernels vs CPU reference (real Dawn device)', () => {
     await expectMatch({ M: 9, N: 8, K: 12, lda: 16, ldc: 12, batch: 2 }, { epilogue: 'residual-in-place' });
   });
 
+  it('f16 storage of A, E and C (f32 arithmetic), aligned and unaligned, every epilogue', async () => {
+    for (const epilogue of EPILOGUES) {
+      for (const dims of [
+        { M: 65, N: 130, K: 37 },
+        { M: 33, N: 64, K: 128 },
+      ]) {
+        await expectMatch(dims, { epilogue, bias: true, types: { a: 'f16', e: 'f16', c: 'f16' } }, 5);
+      }
+    }
+    // mixed: f16 activations in, f32 scratch out (and the reverse)
+    await expectMatch({ M: 33, N: 130, K: 36 }, { epilogue: 'gate', types: { a: 'f16' } }, 6);
+    await expectMatch({ M: 7, N: 8, K: 12, batch: 2 }, { epilogue: 'residual-in-place', types: { c: 'f16' } }, 8);
+  });
+
   it('other tile shapes (override constants)', async () => {
     await expectMatch({ M: 65, N: 130, K: 37 }, { tile: { wgX: 8, wgY: 8, tileK: 8 }, epilogue: 'gate' });
     await expectMatch({ M: 65, N: 130, K: 37 }, { tile: { wgX: 16, wgY: 4, tileK: 32 }, bias: true });

@@ -10,7 +10,7 @@
 
 import matmulWgsl from '../../../shaders/matmul.wgsl?raw';
 import matmulNaiveWgsl from '../../../shaders/matmul_naive.wgsl?raw';
-import type { KernelDescriptor } from '../../gpu/kernel.ts';
+import type { KernelDescriptor, StorageType } from '../../gpu/kernel.ts';
 import type { Recorder } from '../../gpu/launch.ts';
 import { BufferUsage } from '../../gpu/usage.ts';
 import {
@@ -44,6 +44,15 @@ export interface MatmulOptions {
   /** Tiled kernel only: whole-vec4 loads of B (ldb, strideB, N multiples of 4). */
   vec4B?: boolean;
   tile?: MatmulTile;
+  /** Tiled kernel only: storage types of A, E and C (default f32); B and bias are f32. */
+  types?: MatmulTypes;
+}
+
+/** Element types of the activation operands (f16: stored in half precision, f32 arithmetic). */
+export interface MatmulTypes {
+  a?: StorageType;
+  e?: StorageType;
+  c?: StorageType;
 }
 
 export const MATMUL_BINDINGS = [
@@ -101,6 +110,7 @@ export function matmulKernel(opts: MatmulOptions = {}): KernelDescriptor<MatmulD
       VEC4_A: opts.vec4A ? 1 : 0,
       VEC4_B: opts.vec4B ? 1 : 0,
     },
+    types: { a_t: opts.types?.a ?? 'f32', e_t: opts.types?.e ?? 'f32', c_t: opts.types?.c ?? 'f32' },
     bindings: MATMUL_BINDINGS,
     workgroups: (dims) => {
       const d = resolveMatmulDims(dims);
