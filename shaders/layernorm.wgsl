@@ -1,4 +1,4 @@
-// layernorm.wgsl — LayerNorm over the last axis, f32, two-pass (mean, then centred variance).
+// layernorm.wgsl — LayerNorm over the last axis, two-pass (mean, then centred variance), f32 arithmetic.
 //
 // Purpose: every LayerNorm of AF2 (supplement §1.11.x: the pre-LN of each Evoformer / extra-MSA /
 // structure-module sub-block; eps = 1e-5 as in AlphaFold's hk.LayerNorm use).
@@ -13,6 +13,8 @@
 //   2 offset [C]        read
 //   3 y      [rows, C]  write (must not alias x)
 //   4 params uniform    { rows, C, eps, groupsX }
+// Storage type (alias prepended by the descriptor): x_t, the element type of x (f32, or f16 for
+// activations stored in half precision); y and the weights are f32.
 //
 // Workgroup layout: WG invocations (default 128), split into WG / THREADS_PER_ROW segments of
 // THREADS_PER_ROW invocations (a power of two); each segment normalises one row, its lanes
@@ -32,7 +34,7 @@ struct Params {
   groupsX: u32,
 }
 
-@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(0) var<storage, read> x: array<x_t>;
 @group(0) @binding(1) var<storage, read> scale: array<f32>;
 @group(0) @binding(2) var<storage, read> offset: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
@@ -67,7 +69,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   var s = 0.0;
   if (inRange) {
     for (var c = lane; c < C; c += THREADS_PER_ROW) {
-      s += x[base + c];
+      s += f32(x[base + c]);
     }
   }
   let mean = segmentSum(lid, lane, s) / f32(C);
@@ -75,7 +77,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   var q = 0.0;
   if (inRange) {
     for (var c = lane; c < C; c += THREADS_PER_ROW) {
-      let d = x[base + c] - mean;
+      let d = f32(x[base + c]) - mean;
       q = fma(d, d, q);
     }
   }
@@ -84,7 +86,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
 
   if (inRange) {
     for (var c = lane; c < C; c += THREADS_PER_ROW) {
-      y[base + c] = fma((x[base + c] - mean) * inv, scale[c], offset[c]);
+      y[base + c] = fma((f32(x[base + c]) - mean) * inv, scale[c], offset[c]);
     }
   }
 }

@@ -8,6 +8,8 @@
 //   1 weights read              packed by transition.ts (element offsets in params):
 //                               lnScale, lnOffset [c]; W1 [c, H]; b1 [H]; W2 [H, c]; b2 [c]
 //   2 x       [rows, c]         read-write: x += Transition(x) for rows r0 … r0+count−1
+// Storage type (alias prepended by the descriptor): x_t, the element type of x (f32, or f16 for
+// activations stored in half precision); arithmetic is f32.
 //
 // Workgroup layout: 256 invocations, one block of RB = 32 rows, all c ≤ 256 output channels
 // (grid: row blocks). LayerNorm statistics first (8 invocations per row, two-pass). Then the
@@ -43,7 +45,7 @@ struct Params {
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> weights: array<f32>;
-@group(0) @binding(2) var<storage, read_write> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> x: array<x_t>;
 
 // xT[kk·RB + m] = x̂[row0 + m, k0 + kk]
 var<workgroup> xT: array<f32, TK * RB>;
@@ -93,7 +95,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   var s = 0.0;
   if (row < rowEnd) {
     for (var k = g; k < c; k += G) {
-      s += x[row * c + k];
+      s += f32(x[row * c + k]);
     }
   }
   let total = rowSum(t, s);
@@ -105,7 +107,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
   var v = 0.0;
   if (row < rowEnd) {
     for (var k = g; k < c; k += G) {
-      let d = x[row * c + k] - mean;
+      let d = f32(x[row * c + k]) - mean;
       v = fma(d, d, v);
     }
   }
@@ -142,7 +144,7 @@ fn main(@builtin(local_invocation_index) t: u32, @builtin(workgroup_id) wid: vec
         let k = k0 + kk;
         var xv = 0.0;
         if (r < rowEnd && k < c) {
-          let xn = (x[r * c + k] - meanS[mm]) * rstdS[mm];
+          let xn = (f32(x[r * c + k]) - meanS[mm]) * rstdS[mm];
           xv = fma(xn, weights[params.lnScale + k], weights[params.lnOffset + k]);
         }
         xT[kk * RB + mm] = xv;
@@ -212,10 +214,10 @@ fn addRow(r: u32, rowEnd: u32, fA: u32, oA: vec4f, oB: vec4f) {
   for (var q = 0u; q < 4u; q++) {
     let f = fA + q;
     if (f < c) {
-      x[r * c + f] += oA[q] + weights[params.b2 + f];
+      x[r * c + f] = x_t(f32(x[r * c + f]) + oA[q] + weights[params.b2 + f]);
     }
     if (f + 128u < c) {
-      x[r * c + f + 128u] += oB[q] + weights[params.b2 + f + 128u];
+      x[r * c + f + 128u] = x_t(f32(x[r * c + f + 128u]) + oB[q] + weights[params.b2 + f + 128u]);
     }
   }
 }

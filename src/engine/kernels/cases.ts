@@ -93,12 +93,13 @@ export async function layerNormCase(
   const t0 = now();
   const { ctx, cache, pool } = env;
   const d = resolveLayerNormDims(dims);
-  const x = seededArray(Math.max(1, d.rows * d.C), seed, -3, 5);
+  const xType = cfg?.xType ?? 'f32';
+  const x = roundTo(xType, seededArray(Math.max(1, d.rows * d.C), seed, -3, 5));
   const scale = seededArray(d.C, seed + 1, 0.5, 1.5);
   const offset = seededArray(d.C, seed + 2, -0.5, 0.5);
   const label = `layernorm case ${d.rows}x${d.C}`;
   const bufs = {
-    x: pool.upload(x, `${label} x`),
+    x: uploadAs(pool, xType, x, `${label} x`),
     scale: pool.upload(scale, `${label} scale`),
     offset: pool.upload(offset, `${label} offset`),
     y: pool.acquire(Math.max(1, d.rows * d.C) * 4, `${label} y`),

@@ -86,6 +86,13 @@ describe('layernorm kernel vs CPU reference (real Dawn device)', () => {
     }
   });
 
+  it('x stored as f16 (f32 arithmetic and output), C = 7 and 128', async () => {
+    for (const C of [7, 128]) {
+      const r = await layerNormCase(env, { rows: 65, C }, 9 + C, 1e-5, layerNormConfig(C, 128, 'f16'));
+      expect(r.maxAbsError, `C=${C}`).toBeLessThanOrEqual(r.tolerance);
+    }
+  });
+
   it('rows=65 C=384 with a non-default eps', async () => {
     const r = await layerNormCase(env, { rows: 65, C: 384, eps: 1e-3 }, 6);
     expect(r.maxAbsError).toBeLessThanOrEqual(r.tolerance);

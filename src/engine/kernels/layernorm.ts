@@ -4,7 +4,7 @@
  */
 
 import layernormWgsl from '../../../shaders/layernorm.wgsl?raw';
-import type { KernelDescriptor } from '../../gpu/kernel.ts';
+import type { KernelDescriptor, StorageType } from '../../gpu/kernel.ts';
 import type { Recorder } from '../../gpu/launch.ts';
 import { type LayerNormDims, resolveLayerNormDims } from './layernorm.ref.ts';
 
@@ -15,6 +15,8 @@ export interface LayerNormConfig {
   workgroupSize: number;
   /** Invocations per row, a power of two ≤ workgroupSize. */
   threadsPerRow: number;
+  /** Element type of x (default f32); y is f32. */
+  xType?: StorageType;
 }
 
 /** Workgroups per grid row: WebGPU's guaranteed maxComputeWorkgroupsPerDimension. */
@@ -25,10 +27,10 @@ const GRID_X = 65535;
  * so AF2's C = 128 / 256 / 384 (c_z / c_m / c_s) each get 16–32 lanes and a 128-wide workgroup
  * normalises 4–8 rows; tiny C packs up to 128 rows per workgroup.
  */
-export function layerNormConfig(C: number, workgroupSize = 128): LayerNormConfig {
+export function layerNormConfig(C: number, workgroupSize = 128, xType: StorageType = 'f32'): LayerNormConfig {
   let t = 1;
   while (t < Math.min(32, workgroupSize) && t * 8 < C) t *= 2;
-  return { workgroupSize, threadsPerRow: t };
+  return { workgroupSize, threadsPerRow: t, xType };
 }
 
 export function layerNormKernel(cfg: LayerNormConfig): KernelDescriptor<LayerNormDims> {
@@ -43,6 +45,7 @@ export function layerNormKernel(cfg: LayerNormConfig): KernelDescriptor<LayerNor
     name: 'layernorm',
     source: layernormWgsl,
     constants: { WG: wg, THREADS_PER_ROW: tpr },
+    types: { x_t: cfg.xType ?? 'f32' },
     bindings: [
       { name: 'x', kind: 'read-only-storage' },
       { name: 'scale', kind: 'read-only-storage' },
@@ -79,7 +82,7 @@ export interface LayerNormBuffers {
   y: GPUBuffer;
 }
 
-/** Records y = LayerNorm(x) · scale + offset into `rec`. */
+/** Records y = LayerNorm(x) · scale + offset into `rec` (x stored as `xType`, y f32). */
 export async function recordLayerNorm(
   rec: Recorder,
   dims: LayerNormDims,

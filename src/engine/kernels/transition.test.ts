@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BufferPool, readFloat32 } from '../../gpu/buffers.ts';
+import { BufferPool } from '../../gpu/buffers.ts';
+import { readAs, roundTo, uploadAs } from '../../gpu/half.ts';
 import { PipelineCache } from '../../gpu/kernel.ts';
 import { Recorder } from '../../gpu/launch.ts';
 import { acquireNodeDevice } from '../../gpu/node.ts';
@@ -65,12 +66,13 @@ async function runGpu(x: Tensor, params: Params, path: string, opts: TransitionO
     w.c,
     ctx.device.limits.minStorageBufferOffsetAlignment,
     opts.chunkRows,
+    opts.xType === 'f16' ? 2 : 4,
   );
   const scratch = transitionScratchBytes(chunk, w);
   const label = `transition rows=${rows} c=${w.c}`;
   const weights = pool.upload(data, `${label} weights`);
   const bufs = {
-    x: pool.upload(x.data, `${label} x`),
+    x: uploadAs(pool, opts.xType ?? 'f32', x.data as Float32Array, `${label} x`),
     xNorm: pool.acquire(scratch.xNorm, `${label} LayerNorm(x)`),
     hidden: pool.acquire(scratch.hidden, `${label} hidden`),
   };
@@ -78,7 +80,7 @@ async function runGpu(x: Tensor, params: Params, path: string, opts: TransitionO
     const rec = new Recorder(ctx, cache, label);
     const dispatches = await recordTransition(rec, rows, layout, weights, bufs, opts);
     rec.submit();
-    return { x: await readFloat32(ctx.device, bufs.x, x.data.length), dispatches, chunk };
+    return { x: await readAs(ctx.device, opts.xType ?? 'f32', bufs.x, x.data.length), dispatches, chunk };
   } finally {
     for (const b of [...Object.values(bufs), weights]) pool.release(b);
   }
@@ -145,6 +147,23 @@ describe('transition vs CPU reference (real Dawn device)', () => {
         r.tolerance,
       );
       expect(dispatches).toBe(1);
+    }
+  });
+
+  it('x stored as f16 (f32 arithmetic), fused and composed', async () => {
+    for (const [shape, fused] of [
+      [[33, 33, 16], true],
+      [[5, 33, 32], false],
+    ] as const) {
+      const c = shape[2];
+      const params = randomTransitionParams(c, 4, c + 7);
+      // the reference sees the f16-rounded input; only the f16 store of x + update differs
+      const x = tensor([...shape], roundTo('f16', seededArray(shape[0] * shape[1] * c, c, -2, 3)));
+      const want = transition(x, params, PATH).data;
+      const after = Array.from(want, (u, i) => x.data[i] + u);
+      const { x: got } = await runGpu(x, params, PATH, { fused, chunkRows: 64, xType: 'f16' });
+      const r = compare(got, after, 2e-3);
+      expect(r.maxAbsError, `[${shape}] fused=${fused}`).toBeLessThanOrEqual(r.tolerance);
     }
   });
 

@@ -15,7 +15,7 @@
  */
 
 import transitionWgsl from '../../../shaders/transition.wgsl?raw';
-import type { KernelDescriptor } from '../../gpu/kernel.ts';
+import { type KernelDescriptor, type StorageType, storageBytes } from '../../gpu/kernel.ts';
 import type { Recorder } from '../../gpu/launch.ts';
 import { LN_EPS, type Params, param } from '../../model/reference/ops.ts';
 import { layerNormConfig, layerNormKernel } from './layernorm.ts';
@@ -131,11 +131,12 @@ export interface FusedTransitionDims {
   eps?: number;
 }
 
-export function fusedTransitionKernel(): KernelDescriptor<FusedTransitionDims> {
+export function fusedTransitionKernel(xType: StorageType = 'f32'): KernelDescriptor<FusedTransitionDims> {
   return {
     name: 'transition',
     source: transitionWgsl,
     constants: {},
+    types: { x_t: xType },
     bindings: [
       { name: 'params', kind: 'uniform' },
       { name: 'weights', kind: 'read-only-storage' },
@@ -172,6 +173,8 @@ export interface TransitionOptions {
   fused?: boolean;
   /** Composed path: rows per chunk (rounded by transitionChunkRows). Default all rows. */
   chunkRows?: number;
+  /** Element type of x (default f32); the scratch is f32. */
+  xType?: StorageType;
 }
 
 function gcd(a: number, b: number): number {
@@ -180,10 +183,16 @@ function gcd(a: number, b: number): number {
 
 /**
  * Rows per chunk: `wanted` (default all rows) rounded up so that every chunk start,
- * r0 · c · 4 bytes, is a multiple of `offsetAlignment`.
+ * r0 · c · elementBytes, is a multiple of `offsetAlignment`.
  */
-export function transitionChunkRows(rows: number, c: number, offsetAlignment: number, wanted = rows): number {
-  const step = offsetAlignment / gcd(offsetAlignment, 4 * c);
+export function transitionChunkRows(
+  rows: number,
+  c: number,
+  offsetAlignment: number,
+  wanted = rows,
+  elementBytes = 4,
+): number {
+  const step = offsetAlignment / gcd(offsetAlignment, elementBytes * c);
   const r = Math.max(1, Math.min(wanted, rows));
   return r >= rows ? Math.max(rows, 1) : Math.ceil(r / step) * step;
 }
@@ -211,8 +220,9 @@ export async function recordTransition(
   const { device } = rec.ctx;
   const { c, hidden } = layout;
   const maxGroups = device.limits.maxComputeWorkgroupsPerDimension;
+  const xType = opts.xType ?? 'f32';
   if (opts.fused ?? c <= FUSED_TRANSITION_MAX_C) {
-    const kernel = fusedTransitionKernel();
+    const kernel = fusedTransitionKernel(xType);
     const window = maxGroups * FUSED_ROWS;
     for (let r0 = 0; r0 < rows; r0 += window) {
       await rec.dispatch(kernel, { r0, count: Math.min(window, rows - r0), layout }, { weights, x: bufs.x });
@@ -227,6 +237,7 @@ export async function recordTransition(
     c,
     device.limits.minStorageBufferOffsetAlignment,
     Math.min(opts.chunkRows ?? rows, maxRows),
+    storageBytes(xType),
   );
   if (chunk > maxRows)
     throw new RangeError(`transition: no aligned chunk of at most ${maxRows} rows at c=${c}`);
@@ -246,8 +257,8 @@ export async function recordTransition(
     const d = resolveMatmulDims(dims);
     await rec.dispatch(matmulKernelFor(d, mo), d, { e: unused, ...bind });
   };
-  const layerNorm = layerNormKernel(layerNormConfig(c));
-  const rowBytes = 4 * c;
+  const layerNorm = layerNormKernel(layerNormConfig(c, 128, xType));
+  const rowBytes = storageBytes(xType) * c;
   for (let r0 = 0; r0 < rows; r0 += chunk) {
     const n = Math.min(chunk, rows - r0);
     // The chunk's rows of x, bound as a window.
@@ -267,7 +278,7 @@ export async function recordTransition(
     // [n, c] x += h · W2 + b2  (lines 3–4)
     await matmul(
       { M: n, K: hidden, N: c },
-      { bias: true, epilogue: 'residual-in-place' },
+      { bias: true, epilogue: 'residual-in-place', types: { c: xType } },
       { a: bufs.hidden, b: part(layout.w2, hidden * c), bias: part(layout.b2, c), c: x },
     );
   }
