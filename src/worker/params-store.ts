@@ -46,19 +46,24 @@ export function mib(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
+/** What a quota failure says: what the set needs against what `navigator.storage.estimate()` reports. */
 export function quotaMessage(need: number, usage?: number, quota?: number): string {
   const have =
     usage !== undefined && quota !== undefined
-      ? ` This site uses ${mib(usage)} of its ${mib(quota)} quota.`
+      ? `, and the browser reports ${mib(Math.max(0, quota - usage))} free for this site ` +
+        `(${mib(usage)} used of its ${mib(quota)} quota)`
       : '';
   return (
-    `Not enough browser storage for this parameter set (${mib(need)} needed).${have} ` +
+    `Not enough browser storage for this parameter set: it needs ${mib(need)}${have}. Nothing was stored. ` +
     'Remove parameter sets you no longer need, free disk space, or allow this site to store more ' +
     '(the browser grants more to sites with persistent storage and when the disk has room).'
   );
 }
 
-/** Write `bytes` to `name` atomically: `<name>.tmp` first, renamed when complete. */
+/**
+ * Write `bytes` to `name` atomically: `<name>.tmp` first, renamed when complete. On any failure
+ * the temp file is removed and the error rethrown as it came (quota errors included).
+ */
 async function writeAtomic(d: DirHandle, name: string, bytes: Uint8Array | string): Promise<void> {
   const tmp = `${name}.tmp`;
   const handle = (await d.getFileHandle(tmp, { create: true })) as MovableFileHandle;
@@ -77,18 +82,18 @@ async function writeAtomic(d: DirHandle, name: string, bytes: Uint8Array | strin
       // No rename in this browser: createWritable commits atomically on close, so write again.
       const final = await d.getFileHandle(name, { create: true });
       const w2 = await final.createWritable();
-      await w2.write(bytes as FileSystemWriteChunkType);
-      await w2.close();
+      try {
+        await w2.write(bytes as FileSystemWriteChunkType);
+        await w2.close();
+      } catch (err) {
+        await w2.abort().catch(() => {});
+        await d.removeEntry(name).catch(() => {});
+        throw err;
+      }
       await d.removeEntry(tmp);
     }
   } catch (err) {
     await d.removeEntry(tmp).catch(() => {});
-    if (isQuotaError(err)) {
-      const est = await navigator.storage.estimate().catch(() => undefined);
-      throw new StorageQuotaError(
-        quotaMessage(typeof bytes === 'string' ? bytes.length : bytes.length, est?.usage, est?.quota),
-      );
-    }
     throw err;
   }
 }
@@ -155,15 +160,30 @@ export async function findStored(id: string): Promise<StoredParams | undefined> 
   return (await fileSize(d, `${id}.pack`)) === rec.bytes ? rec : undefined;
 }
 
-/** Store a pack and its record (pack first, record last). */
+/**
+ * Store a pack and its record (pack first, record last). If either write fails, whatever was
+ * written of the set is removed again, so a failed import leaves no file behind; running out of
+ * quota (checked first against `navigator.storage.estimate()`, and caught from the writes, since
+ * the estimate is only an estimate) becomes a `StorageQuotaError` saying what was needed.
+ */
 export async function putStored(rec: StoredParams, pack: Uint8Array): Promise<void> {
   const d = await dir();
+  const record = JSON.stringify(rec);
+  const need = pack.length + record.length;
   const est = await navigator.storage.estimate?.().catch(() => undefined);
-  if (est?.quota !== undefined && est.usage !== undefined && est.quota - est.usage < pack.length) {
-    throw new StorageQuotaError(quotaMessage(pack.length, est.usage, est.quota));
+  if (est?.quota !== undefined && est.usage !== undefined && est.quota - est.usage < need) {
+    throw new StorageQuotaError(quotaMessage(need, est.usage, est.quota));
   }
-  await writeAtomic(d, `${rec.id}.pack`, pack);
-  await writeAtomic(d, `${rec.id}.json`, JSON.stringify(rec));
+  try {
+    await writeAtomic(d, `${rec.id}.pack`, pack);
+    await writeAtomic(d, `${rec.id}.json`, record);
+  } catch (err) {
+    await d.removeEntry(`${rec.id}.json`).catch(() => {});
+    await d.removeEntry(`${rec.id}.pack`).catch(() => {});
+    if (!isQuotaError(err)) throw err;
+    const after = await navigator.storage.estimate?.().catch(() => undefined);
+    throw new StorageQuotaError(quotaMessage(need, after?.usage, after?.quota));
+  }
 }
 
 export async function readPack(id: string): Promise<Uint8Array> {

@@ -8,7 +8,14 @@ export const EXPECTED_FILES =
 export function explainImportError(fileName: string, err: unknown): string {
   const name = err instanceof Error ? err.name : '';
   const message = errorMessage(err);
-  if (name === 'StorageQuotaError' || name === 'QuotaExceededError') return message;
+  // The worker's StorageQuotaError already says what was needed against the browser's estimate.
+  if (name === 'StorageQuotaError') return message;
+  if (name === 'QuotaExceededError') {
+    return (
+      `Not enough browser storage to import ${fileName}; nothing was stored. Remove parameter sets you ` +
+      `no longer need, free disk space, or allow this site to store more. (${message})`
+    );
+  }
   if (name === 'CancelledError') return `Import of ${fileName} cancelled; nothing was stored.`;
   if (/not a ZIP|npz archive|end-of-central-directory/i.test(message)) {
     return `${fileName} is not a parameter file: it is not an .npz archive (nor a params .tar). ${EXPECTED_FILES}`;
