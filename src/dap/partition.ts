@@ -27,6 +27,9 @@
  *   all-to-all z                    columns → rows
  * N_res and N_seq are padded up to multiples of P (axis-split.ts); padding is masked.
  *
+ * DISCREPANCY: FastFold all-gathers the outer-product-mean b whole; here it goes round as a ring
+ * (each rank's outer products for one owner's residues while the next owner's shard arrives), so a
+ * rank holds at most three shards of b instead of P.
  * DISCREPANCY: FastFold runs the triangle multiplications at the full hidden width at once; the
  * engine works in channel groups (plan/modules/pair-stack.ts), so the projection all-gathers run
  * once per group: same bytes, bounded buffers.
@@ -170,10 +173,13 @@ function collectives(c: Ctx, cfg: MsaStackConfig, cm: number, cz: number, global
       layout: '[N_res, C, N_seq]',
       shape: [L, C, S],
       fromAxis: 0,
-      pieces: 'whole',
+      pieces: 'per rank shard (ring)',
       startAfter: `${opm}.project_right`,
       waitBefore: `${opm}.outer`,
-      overlapWith: ['the left projection a of the local residues'],
+      overlapWith: [
+        'the left projection a of the local residues',
+        'the outer products with the shard received before (ring: local + two shards in flight)',
+      ],
     }),
     allToAll(c, {
       id: 'm.residues_to_sequences',

@@ -55,7 +55,7 @@ export interface DapCollective {
   /** Bytes per element (the storage precision). */
   elementBytes: number;
   /** Exchanged in this many pieces (channel groups, row chunks); 1 when whole. Bytes are totals. */
-  pieces: 'whole' | 'per channel group' | 'per row chunk';
+  pieces: 'whole' | 'per channel group' | 'per row chunk' | 'per rank shard (ring)';
   /** Sub-step after which the data is complete: start the exchange here. */
   startAfter: string;
   /** Sub-step that first reads the result: wait for the exchange here. */

@@ -47,6 +47,22 @@ describe('webfold plan', () => {
     capture();
     expect(await run(['--msa', '8'])).toBe(2);
     expect(await run(['--length', '8', '--precision', 'f8'])).toBe(2);
+    expect(await run(['--length', '8', '--devices', '0'])).toBe(2);
+  });
+
+  it('--devices 4 plans each rank and prints the DAP partition with bytes per block', async () => {
+    const io = capture();
+    expect(await run(['--dims', 'full', '--length', '2048'])).toBe(0);
+    const one = JSON.parse(io.out.join('\n'));
+    io.out.length = 0;
+    expect(await run(['--dims', 'full', '--length', '2048', '--devices', '4'])).toBe(0);
+    const four = JSON.parse(io.out.join('\n'));
+    expect(one.dap).toBeUndefined();
+    expect(four.dap.ranks).toBe(4);
+    expect(four.peak.bytes).toBeLessThanOrEqual(0.35 * one.peak.bytes);
+    const ev = four.dap.stacks.find((s: { stack: string }) => s.stack === 'evoformer');
+    expect(ev.perBlock.bytesTotal).toBeGreaterThan(0);
+    expect(ev.collectives.map((c: { kind: string }) => c.kind)).toContain('all_to_all');
   });
 
   it('parses byte counts', () => {

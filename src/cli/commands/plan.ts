@@ -1,7 +1,7 @@
 /**
  * `webfold plan --length L [--msa S] [--extra E] [--templates T] [--params FILE [--model-name N] |
  * --dims full|golden] [--precision f32|f16] [--budget BYTES] [--max-binding BYTES]
- * [--adapter FILE.json]`: the ExecutionPlan of a fold as JSON, without a GPU.
+ * [--adapter FILE.json] [--devices P]`: the ExecutionPlan of a fold as JSON, without a GPU.
  * Exit 0 with the plan; 1 with the PlanError (as JSON on stdout, message on stderr); 2 on bad usage.
  */
 import { readFile } from 'node:fs/promises';
@@ -24,6 +24,7 @@ export const summary = 'print the execution plan (chunk sizes, buffers, predicte
 export const usage = `usage: webfold plan --length L [--msa S] [--extra E] [--templates T]
                    [--params FILE [--model-name N] | --dims full|golden]
                    [--precision f32|f16] [--budget BYTES] [--max-binding BYTES] [--adapter FILE.json]
+                   [--devices P]
 
   --length L          N_res
   --msa S             MSA cluster rows N_seq (default 512, AF2's max_msa_clusters)
@@ -36,6 +37,8 @@ export const usage = `usage: webfold plan --length L [--msa S] [--extra E] [--te
   --max-binding BYTES cap on every buffer and binding (below the device's own limit)
   --adapter FILE      plan for an adapter: 'webfold doctor --json' output or an AdapterSummary;
                       default: the small-device profile (WebGPU default limits: 128 MiB bindings)
+  --devices P         split the fold over P ranks (Dynamic Axial Parallelism): the peak is then
+                      each rank's, and "dap" gives the partition and the bytes exchanged per block
 BYTES accepts a K, M or G suffix (powers of 1024), e.g. 1.5G.
 
 Prints the plan as JSON. A fold that cannot fit exits 1 and names the stage, the need and the limit.`;
@@ -68,10 +71,11 @@ interface Args {
   budget?: number;
   maxBinding?: number;
   adapter?: string;
+  devices: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { msa: 512, extra: 1024, templates: 0, dims: 'full', precision: 'f32' };
+  const a: Args = { msa: 512, extra: 1024, templates: 0, dims: 'full', precision: 'f32', devices: 1 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -96,6 +100,7 @@ function parseArgs(argv: string[]): Args {
     } else if (flag === '--budget') a.budget = parseBytes(value());
     else if (flag === '--max-binding') a.maxBinding = parseBytes(value());
     else if (flag === '--adapter') a.adapter = value();
+    else if (flag === '--devices') a.devices = parseCount(flag, value(), 1);
     else throw new RangeError(`unknown argument ${flag}`);
   }
   if (a.length === undefined) throw new RangeError('--length L is required');
@@ -136,6 +141,7 @@ export async function run(argv: string[]): Promise<number> {
       precision: args.precision,
       budgetBytes: args.budget,
       maxBindingBytes: args.maxBinding,
+      devices: args.devices,
     });
     console.log(JSON.stringify(planToJson(plan), null, 2));
     return 0;

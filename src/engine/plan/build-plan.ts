@@ -24,9 +24,19 @@
  *   with a PlanError naming the peak stage, its bytes and the budget.
  * - Workgroup counts follow workgroups.ts; chunk sizes keep every dimension within
  *   maxComputeWorkgroupsPerDimension.
+ * - DAP (`devices` = P > 1, src/dap): every rank plans the same buffers, so `peak` is the peak of
+ *   each rank. Pair tensors hold the rank's N_res/P rows ([N_res/P, N_res, c], N_res padded up
+ *   to a multiple of P), MSA tensors 1/P of their rows or residues; the all-gathered tensors (the
+ *   attention biases [N_res, N_res, H], one triangle-multiplication projection per channel group,
+ *   the outer-product-mean b) are whole; weights and per-residue tensors are replicated. Exchanges
+ *   go through host memory (WebGPU has no peer-to-peer copies): each rank keeps two readback
+ *   staging buffers (`dap.readback.*`, one chunk each) for overlapped exchanges. `dap` in the plan
+ *   gives the partition of each stack, the bytes exchanged per block and the host memory in flight.
  * Module-level algorithms and their buffers are documented in modules/*.ts.
  */
+import { checkRanks } from '../../dap/axis-split.ts';
 import { PlanContext } from './context.ts';
+import { dapSummary } from './dap.ts';
 import { planLimits, SMALL_DEVICE } from './device-profile.ts';
 import { PlanError } from './errors.ts';
 import { embedExtraPlan, embedMsaPlan, embedPairPlan, freeExtra, singlePlan } from './modules/embedding.ts';
@@ -40,6 +50,8 @@ import type { ExecutionPlan, PlannedBuffer, PlanRequest, Precision, Stage } from
 import { planWeights } from './weights.ts';
 
 export const DEFAULT_CHUNK_TARGET_BYTES = 64 * 2 ** 20;
+/** DAP exchanges move through host memory in pieces of at most this many bytes per readback. */
+export const DAP_EXCHANGE_PIECE_BYTES = 16 * 2 ** 20;
 /** The budget loop stops shrinking chunks below this target. */
 export const MIN_CHUNK_TARGET_BYTES = 2 ** 16;
 
@@ -52,6 +64,7 @@ function checkSizes(req: PlanRequest): void {
   const msg =
     bad('N_res', nRes, 1) || bad('N_seq', nSeq, 1) || bad('N_extra', nExtra, 0) || bad('N_templ', nTempl, 0);
   if (msg) throw new RangeError(`plan: ${msg}`);
+  if (req.devices !== undefined) checkRanks(req.devices, 'devices');
   if (nTempl > 0 && !req.model.config.template) {
     throw new RangeError(
       `plan: ${nTempl} templates requested but model ${req.model.name} has no template stack`,
@@ -87,8 +100,9 @@ function planOnce(
     maxBufferBytes,
     maxWorkgroups,
     chunkTargetBytes: chunkTarget,
+    ranks: req.devices ?? 1,
   });
-  const { L } = ctx;
+  const { L, Lr } = ctx;
   const T = req.sizes.nTempl;
   const weights = planWeights(req.model.shapes, ctx.act, maxBufferBytes);
   const el = dtypeBytes(ctx.act);
@@ -121,7 +135,7 @@ function planOnce(
     ctx.persistent(ctx.f32('input.template_mask', [T], '[N_templ]', 'input'));
   }
   const z = ctx.persistent(
-    ctx.decl('z', [L, L, config.c_z], '[N_res, N_res, c_z] pair activations', 'activation'),
+    ctx.decl('z', [Lr, L, config.c_z], '[N_res, N_res, c_z] pair activations', 'activation'),
   );
   const widths = [
     config.c_z,
@@ -138,16 +152,29 @@ function planOnce(
   }
   const cx = Math.max(...widths);
   const scratch = ctx.persistent(
-    ctx.decl('pair_scratch', [L, L, cx], '[N_res, N_res, c_x] pair scratch', 'scratch'),
+    ctx.decl('pair_scratch', [Lr, L, cx], '[N_res, N_res, c_x] pair scratch', 'scratch'),
   );
   ctx.persistent(ctx.decl('recycle.prev_msa_first_row', [L, config.c_m], '[N_res, c_m]', 'recycle'));
   ctx.persistent(ctx.f32('output.positions', [L, ATOM37, 3], '[N_res, 37, 3] atom37 (recycled)', 'output'));
   ctx.persistent(ctx.f32('output.plddt', [L], '[N_res]', 'output'));
   if (config.heads.ptm) {
-    ctx.persistent(ctx.f32('output.pae', [L, L], '[N_res, N_res] expected aligned error', 'output'));
+    ctx.persistent(ctx.f32('output.pae', [Lr, L], '[N_res, N_res] expected aligned error', 'output'));
     ctx.persistent(ctx.f32('output.ptm_rows', [L], '[N_res] pTM term per aligned residue', 'output'));
   }
 
+  if (ctx.ranks > 1) {
+    // Two readback buffers (MAP_READ | COPY_DST): one exchange piece in flight while the next is copied.
+    const piece = Math.min(DAP_EXCHANGE_PIECE_BYTES, chunkTarget, maxBufferBytes);
+    for (const k of [0, 1]) {
+      ctx.persistent({
+        name: `dap.readback.${k}`,
+        dtype: 'f32',
+        shape: [Math.ceil(piece / 4)],
+        layout: '[bytes / 4] exchange staging (readback)',
+        role: 'scratch',
+      });
+    }
+  }
   const zTarget: PairTarget = {
     name: 'z',
     c: config.c_z,
@@ -200,6 +227,7 @@ function assemble(
 ): ExecutionPlan {
   const { ctx, weights } = run;
   const device = req.device ?? SMALL_DEVICE;
+  const P = req.devices ?? 1;
   const buffers = toBuffers(ctx);
   const last = ctx.stages.length - 1;
   const stages: Stage[] = ctx.stages.map((s, index) => ({
@@ -211,7 +239,7 @@ function assemble(
   let peakStage = stages[0];
   for (const s of stages) if (s.liveBytes > peakStage.liveBytes) peakStage = s;
   const persistentBytes = buffers.reduce((a, b) => (b.from === 0 && b.to === last ? a + b.bytes : a), 0);
-  return {
+  const plan: ExecutionPlan = {
     model: req.model.name,
     sizes: { ...req.sizes },
     device: { name: device.name, limits: planLimits(device), hasF16: device.features.includes('shader-f16') },
@@ -230,6 +258,8 @@ function assemble(
     },
     peak: { bytes: peakStage.liveBytes, stage: peakStage.name, persistentBytes },
   };
+  if (P > 1) plan.dap = dapSummary(req, precision.storage, P);
+  return plan;
 }
 
 /** Plans a fold; throws PlanError if it cannot fit the device or the budget. */

@@ -4,6 +4,8 @@
  * `stage()` to open a stage, `alloc`/`free` for tensors that span stages, `transient` for
  * buffers of the current stage only, and `fit` to choose a chunk size.
  */
+
+import { splitAxis } from '../../dap/axis-split.ts';
 import type { AF2Config } from '../../model/params/config.ts';
 import { type ChunkShape, chunkCount, fitChunk } from './chunk.ts';
 import { PlanError } from './errors.ts';
@@ -19,6 +21,8 @@ export interface ContextOptions {
   maxBufferBytes: number;
   maxWorkgroups: number;
   chunkTargetBytes: number;
+  /** P: ranks of Dynamic Axial Parallelism (src/dap); 1 (the default) plans one device. */
+  ranks?: number;
 }
 
 interface StageRec {
@@ -34,8 +38,12 @@ export function grid(kernel: string, g: Grid): { kernel: string; grid: Grid } {
 export class PlanContext {
   readonly config: AF2Config;
   readonly sizes: InputSizes;
-  /** N_res */
+  /** N_res, padded up to a multiple of P (= N_res when P = 1): the length of every pair row. */
   readonly L: number;
+  /** P: DAP ranks. Each rank holds 1/P of every pair and MSA tensor (see src/dap/partition.ts). */
+  readonly ranks: number;
+  /** Pair rows one rank owns: L / P (= N_res when P = 1). Pair tensors are [Lr, L, c] per rank. */
+  readonly Lr: number;
   /** Storage dtype of weights and activations. */
   readonly act: DType;
   readonly maxBufferBytes: number;
@@ -49,11 +57,24 @@ export class PlanContext {
   constructor(o: ContextOptions) {
     this.config = o.config;
     this.sizes = o.sizes;
-    this.L = o.sizes.nRes;
+    this.ranks = o.ranks ?? 1;
+    const res = splitAxis(o.sizes.nRes, this.ranks, 'N_res');
+    this.L = res.padded;
+    this.Lr = res.perRank;
     this.act = o.storage;
     this.maxBufferBytes = o.maxBufferBytes;
     this.maxWorkgroups = o.maxWorkgroups;
     this.chunkTargetBytes = o.chunkTargetBytes;
+  }
+
+  /** MSA rows one rank owns when the MSA is split by sequences: ⌈n / P⌉ (n when P = 1). */
+  localRows(n: number): number {
+    return Math.ceil(n / this.ranks);
+  }
+
+  /** An MSA row count padded up to a multiple of P (n when P = 1). */
+  paddedRows(n: number): number {
+    return this.localRows(n) * this.ranks;
   }
 
   /** Index of the current stage. */

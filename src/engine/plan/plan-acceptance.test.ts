@@ -90,3 +90,52 @@ describe('budget', () => {
     expect(() => plan(1024, 'f32', { maxBindingBytes: 64 * 1024 })).toThrow(PlanError);
   });
 });
+
+describe('acceptance (issue 7): DAP over --devices P', () => {
+  const sizes = { nRes: 2048, nSeq: 512, nExtra: 1024, nTempl: 0 };
+  const one = buildPlan({ model: full, sizes });
+
+  it('--dims full --length 2048 --devices 4 predicts a per-rank peak ≤ 35% of the P = 1 plan', () => {
+    const four = buildPlan({ model: full, sizes, devices: 4 });
+    expect(four.peak.bytes).toBeLessThanOrEqual(0.35 * one.peak.bytes);
+    expect(four.dap?.ranks).toBe(4);
+  });
+
+  it('plans P = 1 exactly as without devices, and without a dap section', () => {
+    const explicit = buildPlan({ model: full, sizes, devices: 1 });
+    expect(explicit).toEqual(one);
+    expect(one.dap).toBeUndefined();
+  });
+
+  it('holds 1/P of z and of the pair scratch per rank, pads N_res, and shrinks the peak with P', () => {
+    let previous = one.peak.bytes;
+    for (const P of [2, 3, 4]) {
+      const p = buildPlan({ model: full, sizes: { ...sizes, nRes: 1001 }, devices: P });
+      const padded = Math.ceil(1001 / P) * P;
+      const z = p.tensors.find((t) => t.name === 'z');
+      expect(z?.shape).toEqual([padded / P, padded, full.config.c_z]);
+      expect(p.tensors.find((t) => t.name === 'pair_scratch')?.shape[0]).toBe(padded / P);
+      expect(p.dap?.paddedResidues).toBe(padded);
+      const atL2048 = buildPlan({ model: full, sizes, devices: P }).peak.bytes;
+      expect(atL2048).toBeLessThan(previous);
+      previous = atL2048;
+    }
+  });
+
+  it('reports bytes exchanged per block for both MSA stacks, consistent with the partition', () => {
+    const p = buildPlan({ model: full, sizes, devices: 4 });
+    const stacks = p.dap?.stacks ?? [];
+    expect(stacks.map((s) => s.stack)).toEqual(['extra_msa', 'evoformer']);
+    const ev = stacks[1];
+    expect(ev.blocks).toBe(full.config.evoformer.blocks);
+    // 4 all-to-alls of z per block alone move 4 × (3/4) × 2 GiB (f32, L = 2048).
+    expect(ev.partition.perBlock.allToAllBytesTotal).toBeGreaterThan(6 * GiB);
+    const sum = stacks.reduce((a, s) => a + s.blocks * s.partition.perBlock.bytesTotal, 0);
+    expect(p.dap?.bytesPerRecycle).toBe(sum);
+    expect(p.dap?.hostBytesPerRank).toBeGreaterThan(0);
+  });
+
+  it('rejects a device count that is not a positive integer, naming it', () => {
+    expect(() => buildPlan({ model: full, sizes, devices: 0 })).toThrow(/devices must be an integer ≥ 1/);
+  });
+});

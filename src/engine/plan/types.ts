@@ -3,6 +3,8 @@
  * precision, budget) and what it answers (chunk sizes per module, every device buffer with its
  * size and lifetime, the stages of one recycle, the predicted peak).
  */
+
+import type { PartitionPlan } from '../../dap/types.ts';
 import type { AF2Config } from '../../model/params/config.ts';
 import type { DeviceProfile } from './device-profile.ts';
 
@@ -45,6 +47,8 @@ export interface PlanRequest {
   maxBindingBytes?: number;
   /** Largest chunked transient before the budget forces smaller ones (default 64 MiB). */
   chunkTargetBytes?: number;
+  /** P: ranks of Dynamic Axial Parallelism (devices, workers or tabs); 1 when absent. */
+  devices?: number;
 }
 
 /** What a tensor is for; decides nothing, but makes the buffer list readable. */
@@ -131,6 +135,25 @@ export interface ExecutionPlan {
   buffers: PlannedBuffer[];
   weights: { buffers: number; bytes: number; parameters: number };
   peak: { bytes: number; stage: string; persistentBytes: number };
+  /** Only when planned for P > 1 ranks: `peak` is then each rank's peak. */
+  dap?: DapPlanSummary;
+}
+
+/** How a fold is split over P ranks, and what the ranks exchange (see src/dap/partition.ts). */
+export interface DapPlanSummary {
+  ranks: number;
+  /** N_res padded up to a multiple of P. */
+  paddedResidues: number;
+  /** Per stack: its block count, the partition of one block and the bytes one block exchanges. */
+  stacks: {
+    stack: 'extra_msa' | 'evoformer';
+    blocks: number;
+    partition: PartitionPlan;
+  }[];
+  /** Bytes all ranks send in one recycle (Σ blocks × bytes per block; template stack not counted). */
+  bytesPerRecycle: number;
+  /** Largest host memory one rank holds for exchanges in flight (send and receive copies). */
+  hostBytesPerRank: number;
 }
 
 /** The limits a plan depends on. */

@@ -12,6 +12,8 @@
  *                stage only; m [N_seq + N_templ, N_res, c_m] and its mask live until `single`.
  *   single       s = Linear(m_1) [N_res, c_s]; m_1 is copied to the recycling state; m is freed.
  * The extra MSA is embedded and processed before m exists, so e and m are never live together.
+ * With DAP (P ranks) each rank embeds its own Lr rows of z and its own ⌈N_seq/P⌉, ⌈N_extra/P⌉
+ * MSA rows; the per-residue inputs are replicated.
  */
 import { grid, type PlanContext } from '../context.ts';
 import { elementwiseGrid, matmulGrid, rowsGrid } from '../workgroups.ts';
@@ -19,10 +21,10 @@ import { elementwiseGrid, matmulGrid, rowsGrid } from '../workgroups.ts';
 const K = { targetFeat: 22, msaFeat: 49, extraMsaFeat: 25, templateAngleFeat: 57 } as const;
 
 export function embedPairPlan(ctx: PlanContext, zRowsPerSegment: number): void {
-  const { L } = ctx;
+  const { L, Lr } = ctx;
   const cz = ctx.config.c_z;
   ctx.stage('embed_pair');
-  const R = Math.min(L, zRowsPerSegment);
+  const R = Math.min(Lr, zRowsPerSegment);
   const shape = {
     transients: [
       ctx.decl('embed_pair.single', [L, 2 * cz], '[N_res, 2·c_z] (left, right single)'),
@@ -34,12 +36,12 @@ export function embedPairPlan(ctx: PlanContext, zRowsPerSegment: number): void {
       grid('elementwise', elementwiseGrid(R * L * cz)),
     ],
   };
-  ctx.module('embed_pair', { rows: R }, { rows: ctx.chunkCount(L, R) }, shape);
+  ctx.module('embed_pair', { rows: R }, { rows: ctx.chunkCount(Lr, R) }, shape);
 }
 
 export function embedExtraPlan(ctx: PlanContext): { rows: number; c: number; rowsPerSegment: number } {
   const { L } = ctx;
-  const E = ctx.sizes.nExtra;
+  const E = ctx.localRows(ctx.sizes.nExtra);
   const ce = ctx.config.c_e;
   ctx.stage('embed_extra');
   const feat = ctx.alloc(
@@ -62,9 +64,10 @@ export function freeExtra(ctx: PlanContext): void {
 
 export function embedMsaPlan(ctx: PlanContext): { rows: number; c: number; rowsPerSegment: number } {
   const { L } = ctx;
-  const { nSeq: S, nTempl: T } = ctx.sizes;
+  const { nSeq, nTempl: T } = ctx.sizes;
+  const S = ctx.localRows(nSeq);
   const cm = ctx.config.c_m;
-  const rows = S + T;
+  const rows = ctx.localRows(nSeq + T);
   ctx.stage('embed_msa');
   const feat = ctx.alloc(ctx.f32('input.msa_feat', [S, L, K.msaFeat], '[N_seq, N_res, 49]', 'input'));
   const m = ctx.alloc(

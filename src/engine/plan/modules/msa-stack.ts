@@ -19,6 +19,13 @@
  *   outer    block of I × J residues: outer = a_I · b_Jᵀ (sum over sequences, f32 accumulation)
  *            → [I, J, C·C], mask counts [I, J] f32, z[I, J] += (outer·W + b) / (1e-3 + count).
  *            The [N_res, N_res, C·C] tensor is never stored whole.
+ *
+ * With DAP over P ranks (src/dap/partition.ts) m is split by sequences for the row attention
+ * (rows = the rank's ⌈N_seq/P⌉ rows, all N_res) and by residues for the column attention, the
+ * transition and the outer product mean (all padded N_seq rows, Lr = N_res/P residues: the
+ * `residuePhase`). The row attention computes the pair bias on the rank's Lr rows of z and
+ * all-gathers it whole; the outer product mean keeps a [Lr, C, N_seq] local and all-gathers
+ * b [N_res, C, N_seq], and adds into the rank's own Lr rows of z.
  */
 import { grid, type PlanContext } from '../context.ts';
 import { attentionGrid, elementwiseGrid, globalAttentionGrid, matmulGrid, rowsGrid } from '../workgroups.ts';
@@ -26,9 +33,24 @@ import { attentionGrid, elementwiseGrid, globalAttentionGrid, matmulGrid, rowsGr
 /** The MSA tensor a stack updates. */
 export interface MsaTarget {
   name: string;
+  /** Rows (sequences) this rank holds when m is split by sequences (all of them when P = 1). */
   rows: number;
   c: number;
   rowsPerSegment: number;
+}
+
+/** m as a rank holds it when split by residues: all (padded) rows, `width` residues. */
+interface ResiduePhase {
+  rows: number;
+  width: number;
+  rowsPerSegment: number;
+}
+
+export function residuePhase(ctx: PlanContext, m: MsaTarget): ResiduePhase {
+  if (ctx.ranks === 1) return { rows: m.rows, width: ctx.L, rowsPerSegment: m.rowsPerSegment };
+  const rows = m.rows * ctx.ranks;
+  const shard = ctx.decl(m.name, [rows, ctx.Lr, m.c], '[N_seq, N_res / P, c]');
+  return { rows, width: ctx.Lr, rowsPerSegment: ctx.rowsPerSegment(shard) };
 }
 
 export function msaRowAttentionPlan(
@@ -40,7 +62,7 @@ export function msaRowAttentionPlan(
   headDim: number,
   repeat: number,
 ): void {
-  const { L } = ctx;
+  const { L, Lr } = ctx;
   const cz = ctx.config.c_z;
   const where = `${scope}.msa_row_attention_with_pair_bias`;
   const HC = heads * headDim;
@@ -50,9 +72,9 @@ export function msaRowAttentionPlan(
     transients: [ctx.decl(`${where}.bias_ln`, [R, L, cz], '[R, N_res, c_z]')],
     grids: [grid('layernorm', rowsGrid(R * L)), grid('matmul', matmulGrid(R * L, heads))],
   });
-  const biasMax = Math.min(L, zRowsPerSegment, bias.rowsPerSegment);
+  const biasMax = Math.min(Lr, zRowsPerSegment, bias.rowsPerSegment);
   const Rb = ctx.fit(`${where}.bias`, biasMax, biasShape);
-  ctx.module(where, { biasRows: Rb }, { biasRows: ctx.chunkCount(L, Rb, biasMax) }, biasShape(Rb));
+  ctx.module(where, { biasRows: Rb }, { biasRows: ctx.chunkCount(Lr, Rb, biasMax) }, biasShape(Rb));
 
   ctx.stage(`${where}.attention`, repeat);
   const queries = Math.min(L, bias.rowsPerSegment);
@@ -88,11 +110,11 @@ export function msaColumnAttentionPlan(
   headDim: number,
   repeat: number,
 ): void {
-  const { L } = ctx;
   const where = `${scope}.msa_column_attention`;
   const HC = heads * headDim;
-  const S = m.rows;
-  const segRows = Math.min(S, m.rowsPerSegment);
+  const ph = residuePhase(ctx, m);
+  const S = ph.rows;
+  const segRows = Math.min(S, ph.rowsPerSegment);
   ctx.stage(where, repeat);
   const shape = (I: number) => ({
     transients: [
@@ -107,11 +129,11 @@ export function msaColumnAttentionPlan(
       grid('matmul', matmulGrid(segRows * I, m.c)),
     ],
   });
-  const I = ctx.fit(where, L, shape);
+  const I = ctx.fit(where, ph.width, shape);
   ctx.module(
     where,
     { columns: I, msaRowsPerSegment: segRows },
-    { columns: ctx.chunkCount(L, I), msaSegments: ctx.chunkCount(S, segRows) },
+    { columns: ctx.chunkCount(ph.width, I), msaSegments: ctx.chunkCount(S, segRows) },
     shape(I),
   );
 }
@@ -124,12 +146,12 @@ export function msaColumnGlobalAttentionPlan(
   headDim: number,
   repeat: number,
 ): void {
-  const { L } = ctx;
   const where = `${scope}.msa_column_global_attention`;
   const C = headDim;
   const HC = heads * headDim;
-  const S = m.rows;
-  const segRows = Math.min(S, m.rowsPerSegment);
+  const ph = residuePhase(ctx, m);
+  const S = ph.rows;
+  const segRows = Math.min(S, ph.rowsPerSegment);
   ctx.stage(where, repeat);
   const shape = (I: number) => ({
     transients: [
@@ -146,11 +168,11 @@ export function msaColumnGlobalAttentionPlan(
       grid('matmul', matmulGrid(segRows * I, m.c)),
     ],
   });
-  const I = ctx.fit(where, L, shape);
+  const I = ctx.fit(where, ph.width, shape);
   ctx.module(
     where,
     { columns: I, msaRowsPerSegment: segRows },
-    { columns: ctx.chunkCount(L, I), msaSegments: ctx.chunkCount(S, segRows) },
+    { columns: ctx.chunkCount(ph.width, I), msaSegments: ctx.chunkCount(S, segRows) },
     shape(I),
   );
 }
@@ -162,8 +184,9 @@ export function msaTransitionPlan(
   hidden: number,
   repeat: number,
 ): void {
-  const { L } = ctx;
   const where = `${scope}.msa_transition`;
+  const ph = residuePhase(ctx, m);
+  const L = ph.width;
   ctx.stage(where, repeat);
   const shape = (R: number) => ({
     transients: [
@@ -176,9 +199,9 @@ export function msaTransitionPlan(
       grid('matmul', matmulGrid(R * L, m.c)),
     ],
   });
-  const maxRows = Math.min(m.rows, m.rowsPerSegment);
+  const maxRows = Math.min(ph.rows, ph.rowsPerSegment);
   const R = ctx.fit(where, maxRows, shape);
-  ctx.module(where, { rows: R }, { rows: ctx.chunkCount(m.rows, R, maxRows) }, shape(R));
+  ctx.module(where, { rows: R }, { rows: ctx.chunkCount(ph.rows, R, maxRows) }, shape(R));
 }
 
 export function outerProductMeanPlan(
@@ -192,23 +215,32 @@ export function outerProductMeanPlan(
   const { L } = ctx;
   const cz = ctx.config.c_z;
   const C = hidden;
-  const S = m.rows;
+  const ph = residuePhase(ctx, m);
+  const S = ph.rows;
+  const W = ph.width;
   const where = `${scope}.outer_product_mean`;
   ctx.stage(`${where}.project`, repeat);
-  const a = ctx.alloc(ctx.decl(`${where}.a`, [L, C, S], '[N_res, C, N_seq] (masked left projection)'));
-  const b = ctx.alloc(ctx.decl(`${where}.b`, [L, C, S], '[N_res, C, N_seq] (masked right projection)'));
+  // DAP: a holds the rank's residues; b is all-gathered over residues as a ring: the local shard
+  // and at most two shards in flight (the outer products of one while the next arrives).
+  const bRows = ctx.ranks === 1 ? L : Math.min(ctx.ranks, 3) * W;
+  const bLayout =
+    ctx.ranks === 1
+      ? '[N_res, C, N_seq] (masked right projection)'
+      : '[shards (local + 2 in flight) × N_res/P, C, N_seq] (masked right projection, ring all-gather)';
+  const a = ctx.alloc(ctx.decl(`${where}.a`, [W, C, S], '[N_res, C, N_seq] (masked left projection)'));
+  const b = ctx.alloc(ctx.decl(`${where}.b`, [bRows, C, S], bLayout));
   const projShape = (R: number) => ({
     transients: [
-      ctx.decl(`${where}.ln`, [R, L, m.c], '[R, N_res, c_m]'),
-      ctx.decl(`${where}.proj`, [R, L, 2 * C], '[R, N_res, 2C]'),
+      ctx.decl(`${where}.ln`, [R, W, m.c], '[R, N_res, c_m]'),
+      ctx.decl(`${where}.proj`, [R, W, 2 * C], '[R, N_res, 2C]'),
     ],
     grids: [
-      grid('layernorm', rowsGrid(R * L)),
-      grid('matmul', matmulGrid(R * L, 2 * C)),
-      grid('elementwise', elementwiseGrid(R * Math.min(L, a.rowsPerSegment) * 2 * C)),
+      grid('layernorm', rowsGrid(R * W)),
+      grid('matmul', matmulGrid(R * W, 2 * C)),
+      grid('elementwise', elementwiseGrid(R * Math.min(W, a.rowsPerSegment) * 2 * C)),
     ],
   });
-  const projMax = Math.min(S, m.rowsPerSegment);
+  const projMax = Math.min(S, ph.rowsPerSegment);
   const R = ctx.fit(`${where}.project`, projMax, projShape);
   ctx.module(where, { projectRows: R }, { projectRows: ctx.chunkCount(S, R, projMax) }, projShape(R));
 
@@ -224,14 +256,14 @@ export function outerProductMeanPlan(
       grid('matmul', matmulGrid(I * J, cz)),
     ],
   });
-  const jMax = Math.min(L, b.rowsPerSegment);
+  const jMax = Math.min(ctx.ranks === 1 ? L : W, b.rowsPerSegment);
   const J = ctx.fit(`${where}.outer`, jMax, (j) => outerShape(1, j));
-  const iMax = Math.min(L, a.rowsPerSegment, zRowsPerSegment);
+  const iMax = Math.min(W, a.rowsPerSegment, zRowsPerSegment);
   const I = ctx.fit(`${where}.outer`, iMax, (i) => outerShape(i, J));
   ctx.module(
     where,
     { blockRows: I, blockColumns: J },
-    { blockRows: ctx.chunkCount(L, I, iMax), blockColumns: ctx.chunkCount(L, J, jMax) },
+    { blockRows: ctx.chunkCount(W, I, iMax), blockColumns: ctx.chunkCount(L, J, jMax) },
     outerShape(I, J),
   );
   ctx.free(a.name);

@@ -23,6 +23,13 @@
  *              bias (online softmax; logits never stored) → o [R, N_res, HC] → p += o·W_o + b_o
  *              (row i reads only row i and the bias: in place is safe)
  * Pair transition (Alg. 15): row chunk: LN → [R, N_res, c], hidden [R, N_res, n·c], p += ….
+ *
+ * With DAP over P ranks (src/dap/partition.ts) every rank runs the same modules on its Lr = L/P
+ * pair rows (row-split steps) or on Lr rows of pᵀ (column-split steps: the all-to-all that turns
+ * rows into columns writes each received block transposed, so the ending-node attention and the
+ * incoming multiplication read rows of pᵀ and need no transpose stages). The triangle
+ * multiplication keeps one projection local [G, Lr, L] and all-gathers the other [G, L, L]; the
+ * attention biases are all-gathered whole [L, L, H].
  */
 import { grid, type PlanContext } from '../context.ts';
 import { attentionGrid, elementwiseGrid, matmulGrid, rowsGrid, transposeGrid } from '../workgroups.ts';
@@ -46,6 +53,7 @@ export function pairTransitionPlan(
 ): void {
   const { L } = ctx;
   const where = `${scope}.pair_transition`;
+  const { Lr } = ctx;
   ctx.stage(where, repeat);
   const shapeOf = (R: number) => ({
     transients: [
@@ -58,9 +66,9 @@ export function pairTransitionPlan(
       grid('matmul', matmulGrid(R * L, p.c)),
     ],
   });
-  const maxRows = Math.min(L, p.rowsPerSegment);
+  const maxRows = Math.min(Lr, p.rowsPerSegment);
   const R = ctx.fit(where, maxRows, shapeOf);
-  ctx.module(where, { rows: R }, { rows: ctx.chunkCount(L, R, maxRows) }, shapeOf(R));
+  ctx.module(where, { rows: R }, { rows: ctx.chunkCount(Lr, R, maxRows) }, shapeOf(R));
 }
 
 export function triangleMultiplicationPlan(
@@ -73,18 +81,19 @@ export function triangleMultiplicationPlan(
 ): void {
   const { L } = ctx;
   const where = `${scope}.triangle_multiplication_${direction}`;
-  const outRows = Math.min(L, p.scratchRowsPerSegment);
+  const { Lr } = ctx;
+  const outRows = Math.min(Lr, p.scratchRowsPerSegment);
   // Stage 1: channel groups of G, each a full pass over p in row chunks.
   ctx.stage(`${where}.project`, repeat);
   const groupShape = (G: number) => ({
     transients: [
-      ctx.decl(`${where}.left`, [G, L, L], '[G, N_res, N_res] channel-major'),
+      ctx.decl(`${where}.left`, [G, Lr, L], '[G, N_res, N_res] channel-major'),
       ctx.decl(`${where}.right`, [G, L, L], '[G, N_res, N_res] channel-major'),
     ],
     grids: [grid('matmul', matmulGrid(outRows, L, G))],
   });
   const G = ctx.fit(`${where}.project`, hidden, groupShape);
-  const rowMax = Math.min(L, p.rowsPerSegment);
+  const rowMax = Math.min(Lr, p.rowsPerSegment);
   const projShape = (R: number) => ({
     transients: [
       ctx.decl(`${where}.ln`, [R, L, p.c], '[R, N_res, c]'),
@@ -104,14 +113,14 @@ export function triangleMultiplicationPlan(
     { channels: G, projectRows: R, productRows: outRows },
     {
       channels: Math.ceil(hidden / G),
-      projectRows: ctx.chunkCount(L, R, rowMax),
-      productRows: ctx.chunkCount(L, outRows),
+      projectRows: ctx.chunkCount(Lr, R, rowMax),
+      productRows: ctx.chunkCount(Lr, outRows),
     },
     { transients: [...g.transients, ...pr.transients], grids: [...pr.grids, ...g.grids] },
   );
   // Stage 2: gated output projection of LN(t), added into p row chunk by row chunk.
   ctx.stage(`${where}.update`, repeat);
-  const updMax = Math.min(L, p.rowsPerSegment, p.scratchRowsPerSegment);
+  const updMax = Math.min(Lr, p.rowsPerSegment, p.scratchRowsPerSegment);
   const updShape = (U: number) => ({
     transients: [
       ctx.decl(`${where}.ln_p`, [U, L, p.c], '[R, N_res, c]'),
@@ -126,7 +135,7 @@ export function triangleMultiplicationPlan(
     ],
   });
   const U = ctx.fit(`${where}.update`, updMax, updShape);
-  ctx.module(where, { updateRows: U }, { updateRows: ctx.chunkCount(L, U, updMax) }, updShape(U));
+  ctx.module(where, { updateRows: U }, { updateRows: ctx.chunkCount(Lr, U, updMax) }, updShape(U));
 }
 
 export function triangleAttentionPlan(
@@ -140,13 +149,16 @@ export function triangleAttentionPlan(
 ): void {
   const { L } = ctx;
   const where = `${scope}.triangle_attention_${node}_node`;
+  const { Lr } = ctx;
   const H = heads;
   const HC = heads * headDim;
   // The tensor attended in place: p itself, or its transpose in the scratch.
-  const targetRows = node === 'ending' ? p.scratchRowsPerSegment : p.rowsPerSegment;
+  // With DAP the ending node reads rows of pᵀ that the all-to-all delivered into p itself.
+  const transposed = node === 'ending' && ctx.ranks === 1;
+  const targetRows = transposed ? p.scratchRowsPerSegment : p.rowsPerSegment;
   const transpose = () =>
     grid('transpose', transposeGrid(Math.min(L, p.rowsPerSegment), Math.min(L, p.scratchRowsPerSegment)));
-  if (node === 'ending') {
+  if (transposed) {
     ctx.stage(`${where}.transpose_in`, repeat);
     ctx.module(where, {}, {}, { transients: [], grids: [transpose()] });
   }
@@ -156,9 +168,9 @@ export function triangleAttentionPlan(
     transients: [ctx.decl(`${where}.bias_ln`, [R, L, p.c], '[R, N_res, c]')],
     grids: [grid('layernorm', rowsGrid(R * L)), grid('matmul', matmulGrid(R * L, H))],
   });
-  const biasMax = Math.min(L, targetRows, bias.rowsPerSegment);
+  const biasMax = Math.min(Lr, targetRows, bias.rowsPerSegment);
   const Rb = ctx.fit(`${where}.bias`, biasMax, biasShape);
-  ctx.module(where, { biasRows: Rb }, { biasRows: ctx.chunkCount(L, Rb, biasMax) }, biasShape(Rb));
+  ctx.module(where, { biasRows: Rb }, { biasRows: ctx.chunkCount(Lr, Rb, biasMax) }, biasShape(Rb));
 
   ctx.stage(`${where}.attention`, repeat);
   const queries = Math.min(L, bias.rowsPerSegment);
@@ -175,16 +187,16 @@ export function triangleAttentionPlan(
       grid('matmul', matmulGrid(R * L, p.c)),
     ],
   });
-  const attMax = Math.min(L, targetRows);
+  const attMax = Math.min(Lr, targetRows);
   const R = ctx.fit(`${where}.attention`, attMax, attShape);
   ctx.module(
     where,
     { rows: R, queries },
-    { rows: ctx.chunkCount(L, R, attMax), queries: ctx.chunkCount(L, queries, bias.rowsPerSegment) },
+    { rows: ctx.chunkCount(Lr, R, attMax), queries: ctx.chunkCount(L, queries, bias.rowsPerSegment) },
     attShape(R),
   );
   ctx.free(bias.name);
-  if (node === 'ending') {
+  if (transposed) {
     ctx.stage(`${where}.transpose_out`, repeat);
     ctx.module(where, {}, {}, { transients: [], grids: [transpose()] });
   }

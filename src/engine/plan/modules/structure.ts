@@ -14,6 +14,9 @@
  *   heads.plddt               pLDDT head (Alg. 29) on s → pLDDT [N_res] f32
  *   heads.pae                 (pTM models) row chunk: logits = z·W [R, N_res, 64] f32, reduced
  *                             on the device to PAE [N_res, N_res] f32 and the pTM row terms [N_res]
+ * With DAP (P ranks) each rank holds its Lr = N_res/P rows of z, of the IPA bias and of the PAE:
+ * the IPA runs for the rank's query rows (the per-residue state is replicated and all-gathered
+ * after each layer: [N_res, c_s], small), the PAE head for its rows.
  * The distogram, masked-MSA and experimentally-resolved heads are not part of the Prediction and
  * are not planned.
  */
@@ -25,7 +28,7 @@ export function structureModulePlan(
   zRowsPerSegment: number,
   scratchRowsPerSegment: number,
 ): void {
-  const { L } = ctx;
+  const { L, Lr } = ctx;
   const c = ctx.config;
   const cs = c.c_s;
   const ipa = c.structureModule.ipa;
@@ -35,7 +38,7 @@ export function structureModulePlan(
   const a = c.structureModule.angleResnet.hidden;
 
   ctx.stage('structure_module.prepare');
-  const bias = ctx.alloc(ctx.decl('structure_module.ipa_bias', [L, L, H], '[N_res (i), N_res (j), H]'));
+  const bias = ctx.alloc(ctx.decl('structure_module.ipa_bias', [Lr, L, H], '[N_res (i), N_res (j), H]'));
   const perResidue = [
     ctx.decl('structure_module.s_initial', [L, cs], '[N_res, c_s]'),
     ctx.decl('structure_module.act', [L, cs], '[N_res, c_s]'),
@@ -52,21 +55,21 @@ export function structureModulePlan(
     transients: [],
     grids: [grid('layernorm', rowsGrid(R * L)), grid('matmul', matmulGrid(R * L, H))],
   });
-  const prepMax = Math.min(L, zRowsPerSegment, scratchRowsPerSegment, bias.rowsPerSegment);
+  const prepMax = Math.min(Lr, zRowsPerSegment, scratchRowsPerSegment, bias.rowsPerSegment);
   const R = ctx.fit('structure_module.prepare', prepMax, prepShape);
   ctx.module(
     'structure_module',
     { prepareRows: R },
-    { prepareRows: ctx.chunkCount(L, R, prepMax) },
+    { prepareRows: ctx.chunkCount(Lr, R, prepMax) },
     prepShape(R),
   );
 
   ctx.stage('structure_module.layers', c.structureModule.layers);
-  const queries = Math.min(L, bias.rowsPerSegment, scratchRowsPerSegment);
+  const queries = Math.min(Lr, bias.rowsPerSegment, scratchRowsPerSegment);
   ctx.module(
     'structure_module',
     { ipaQueries: queries },
-    { ipaQueries: ctx.chunkCount(L, queries) },
+    { ipaQueries: ctx.chunkCount(Lr, queries) },
     {
       transients: [],
       grids: [
@@ -82,7 +85,7 @@ export function structureModulePlan(
 }
 
 export function headsPlan(ctx: PlanContext, zRowsPerSegment: number): void {
-  const { L } = ctx;
+  const { L, Lr } = ctx;
   const h = ctx.config.heads;
   ctx.stage('heads.plddt');
   ctx.module(
@@ -105,7 +108,7 @@ export function headsPlan(ctx: PlanContext, zRowsPerSegment: number): void {
     grids: [grid('matmul', matmulGrid(R * L, bins)), grid('rows', rowsGrid(R * L))],
   });
   const pae = ctx.tensors.find((t) => t.name === 'output.pae');
-  const max = Math.min(L, zRowsPerSegment, pae?.rowsPerSegment ?? L);
+  const max = Math.min(Lr, zRowsPerSegment, pae?.rowsPerSegment ?? Lr);
   const R = ctx.fit('heads.pae', max, shape);
-  ctx.module('heads.pae', { rows: R }, { rows: ctx.chunkCount(L, R, max) }, shape(R));
+  ctx.module('heads.pae', { rows: R }, { rows: ctx.chunkCount(Lr, R, max) }, shape(R));
 }

@@ -12,6 +12,7 @@
  *                       values [N_res, N_res, HC] f32 updated (online softmax over templates);
  *                       t is freed
  *   template.finalize   z += (acc / sum)·W_o + b_o (× any-template mask), row chunk o [R, N_res, HC]
+ * With DAP (P ranks) every pair tensor here holds the rank's Lr = N_res/P rows: [Lr, N_res, …].
  * DISCREPANCY (numerics only): the softmax over templates is evaluated online, one template at a
  * time, rather than over all templates at once; the result is the same up to rounding.
  */
@@ -35,17 +36,17 @@ export function templatesPlan(
   const T = ctx.sizes.nTempl;
   const ct = ctx.config.c_t;
   if (!tpl || T === 0 || ct === null) return;
-  const { L } = ctx;
+  const { L, Lr } = ctx;
   const cz = ctx.config.c_z;
   const pw = tpl.pointwiseAttention;
   const HC = pw.heads * pw.headDim;
-  const acc = ctx.alloc(ctx.f32('template.acc', [L, L, HC], '[N_res, N_res, H·C] Σ exp·v over templates'));
+  const acc = ctx.alloc(ctx.f32('template.acc', [Lr, L, HC], '[N_res, N_res, H·C] Σ exp·v over templates'));
   const stats = ctx.alloc(
-    ctx.f32('template.stats', [L, L, 2 * pw.heads], '[N_res, N_res, 2H] running max, sum'),
+    ctx.f32('template.stats', [Lr, L, 2 * pw.heads], '[N_res, N_res, 2H] running max, sum'),
   );
 
   ctx.stage('template.embed', T);
-  const t = ctx.alloc(ctx.decl('template.t', [L, L, ct], '[N_res, N_res, c_t] one template', 'activation'));
+  const t = ctx.alloc(ctx.decl('template.t', [Lr, L, ct], '[N_res, N_res, c_t] one template', 'activation'));
   const embShape = (R: number) => ({
     transients: [ctx.f32('template.embed.feat', [R, L, TEMPLATE_PAIR_FEAT], '[R, N_res, 88]')],
     grids: [
@@ -53,9 +54,9 @@ export function templatesPlan(
       grid('matmul', matmulGrid(R * L, ct)),
     ],
   });
-  const embMax = Math.min(L, t.rowsPerSegment);
+  const embMax = Math.min(Lr, t.rowsPerSegment);
   const Re = ctx.fit('template.embed', embMax, embShape);
-  ctx.module('template.embed', { rows: Re }, { rows: ctx.chunkCount(L, Re, embMax) }, embShape(Re));
+  ctx.module('template.embed', { rows: Re }, { rows: ctx.chunkCount(Lr, Re, embMax) }, embShape(Re));
 
   const p: PairTarget = {
     name: t.name,
@@ -90,7 +91,7 @@ export function templatesPlan(
   pairTransitionPlan(ctx, s, p, stack.pairTransitionHidden, n);
 
   ctx.stage('template.pointwise_attention', T);
-  const rowMax = Math.min(L, t.rowsPerSegment, zRowsPerSegment, acc.rowsPerSegment, stats.rowsPerSegment);
+  const rowMax = Math.min(Lr, t.rowsPerSegment, zRowsPerSegment, acc.rowsPerSegment, stats.rowsPerSegment);
   const pwShape = (R: number) => ({
     transients: [
       ctx.decl('template.pointwise_attention.ln', [R, L, ct], '[R, N_res, c_t]'),
@@ -108,7 +109,7 @@ export function templatesPlan(
   ctx.module(
     'template.pointwise_attention',
     { rows: Rp },
-    { rows: ctx.chunkCount(L, Rp, rowMax) },
+    { rows: ctx.chunkCount(Lr, Rp, rowMax) },
     pwShape(Rp),
   );
   ctx.free(t.name);
@@ -118,9 +119,9 @@ export function templatesPlan(
     transients: [ctx.decl('template.finalize.o', [R, L, HC], '[R, N_res, H·C]')],
     grids: [grid('elementwise', elementwiseGrid(R * L * HC)), grid('matmul', matmulGrid(R * L, cz))],
   });
-  const finMax = Math.min(L, zRowsPerSegment, acc.rowsPerSegment, stats.rowsPerSegment);
+  const finMax = Math.min(Lr, zRowsPerSegment, acc.rowsPerSegment, stats.rowsPerSegment);
   const Rf = ctx.fit('template.finalize', finMax, finShape);
-  ctx.module('template.finalize', { rows: Rf }, { rows: ctx.chunkCount(L, Rf, finMax) }, finShape(Rf));
+  ctx.module('template.finalize', { rows: Rf }, { rows: ctx.chunkCount(Lr, Rf, finMax) }, finShape(Rf));
   ctx.free(acc.name);
   ctx.free(stats.name);
 }
