@@ -36,6 +36,8 @@
 //   3 weights [C·C·c_z + c_z]  read   W [C, C, c_z] (left channel c first), then bias [c_z]
 //   4 z       [N, N, c_z]      read-write, z += update for output rows r0 … r0+rows−1 (FINAL)
 //   5 partial [N, N, c_z]      read-write, sum over earlier chunks (a dummy with one chunk)
+// Storage types (aliases prepended by the descriptor): m_t for m, z_t for z (f32, or f16 for
+// activations stored in half precision); everything else, and all arithmetic, is f32.
 //
 // Workgroup layout: 256 invocations; one workgroup owns a block of 8 rows i × 8 columns j
 // (64 pairs, pair p = 8·il + jl) and 128 output channels f (grid: j blocks, i blocks, f tiles).
@@ -90,10 +92,10 @@ struct Params {
 @group(0) @binding(1) var<storage, read> ab: array<f32>;
 @group(0) @binding(2) var<storage, read> mask: array<f32>;
 @group(0) @binding(3) var<storage, read> weights: array<f32>;
-@group(0) @binding(4) var<storage, read_write> z: array<f32>;
+@group(0) @binding(4) var<storage, read_write> z: array<z_t>;
 @group(0) @binding(5) var<storage, read_write> partial: array<f32>;
 
-@group(0) @binding(1) var<storage, read> pm: array<f32>;
+@group(0) @binding(1) var<storage, read> pm: array<m_t>;
 @group(0) @binding(2) var<storage, read> pLnScale: array<f32>;
 @group(0) @binding(3) var<storage, read> pLnOffset: array<f32>;
 @group(0) @binding(4) var<storage, read> pW: array<f32>;
@@ -275,7 +277,7 @@ fn addUpdate(p: u32, iBase: u32, jBase: u32, fA: u32, oA: vec4f, oB: vec4f, bias
           v += partial[base + f];
         }
         if (isFinal) {
-          z[base + f] += (v + select(biasA[q], biasB[q], h == 1u)) * inv;
+          z[base + f] = z_t(f32(z[base + f]) + (v + select(biasA[q], biasB[q], h == 1u)) * inv);
         } else {
           partial[base + f] = v;
         }
@@ -348,7 +350,7 @@ fn project(
   var s = 0.0;
   if (r < params.pRows) {
     for (var k = g; k < cm; k += G) {
-      s += pm[base + k];
+      s += f32(pm[base + k]);
     }
   }
   let total = pRowSum(lid, s);
@@ -360,7 +362,7 @@ fn project(
   var v = 0.0;
   if (r < params.pRows) {
     for (var k = g; k < cm; k += G) {
-      let d = pm[base + k] - mean;
+      let d = f32(pm[base + k]) - mean;
       v = fma(d, d, v);
     }
   }
@@ -383,7 +385,7 @@ fn project(
       let k = k0 + kk;
       var xv = 0.0;
       if (rr < params.pRows && k < cm) {
-        let xn = (pm[(params.pRow0 + rr) * cm + k] - pMean[mm]) * pRstd[mm];
+        let xn = (f32(pm[(params.pRow0 + rr) * cm + k]) - pMean[mm]) * pRstd[mm];
         xv = fma(xn, pLnScale[k], pLnOffset[k]);
       }
       pA[kk * P_WG + mm / 4u][mm % 4u] = xv;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BufferPool, readFloat32 } from '../../gpu/buffers.ts';
+import { BufferPool } from '../../gpu/buffers.ts';
+import { readAs, roundTo, uploadAs } from '../../gpu/half.ts';
 import { PipelineCache } from '../../gpu/kernel.ts';
 import { Recorder } from '../../gpu/launch.ts';
 import { acquireNodeDevice } from '../../gpu/node.ts';
@@ -63,9 +64,9 @@ async function runGpu(
     out: pool.upload(w.out, `${label} output weights`),
   };
   const bufs = {
-    m: pool.upload(m.data, `${label} m`),
+    m: uploadAs(pool, opts.act ?? 'f32', m.data as Float32Array, `${label} m`),
     mask: pool.upload(mask.data, `${label} mask`),
-    z: pool.upload(z.data, `${label} z`),
+    z: uploadAs(pool, opts.act ?? 'f32', z.data as Float32Array, `${label} z`),
     ab: pool.acquire(4 * chunk * N * 2 * w.C, `${label} ab`),
     partial: pool.acquire(4 * N * N * w.cz, `${label} partial`),
   };
@@ -73,7 +74,7 @@ async function runGpu(
     const rec = new Recorder(ctx, cache, label);
     const dispatches = await recordOuterProductMean(rec, N, S, dw, bufs, opts);
     rec.submit();
-    return { z: await readFloat32(ctx.device, bufs.z, z.data.length), dispatches, chunk };
+    return { z: await readAs(ctx.device, opts.act ?? 'f32', bufs.z, z.data.length), dispatches, chunk };
   } finally {
     for (const b of [...Object.values(bufs), dw.lnScale, dw.lnOffset, dw.projW, dw.projB, dw.out])
       pool.release(b);
@@ -147,6 +148,20 @@ describe('outer product mean vs CPU reference (real Dawn device)', () => {
       if (opts?.seqChunk) expect(chunk).toBeLessThan(S);
     });
   }
+});
+
+describe('outer product mean with m and z stored as f16', () => {
+  it('N=33 S=9 in sequence chunks and row windows', async () => {
+    const [N, S, cm, C, cz] = [33, 9, 12, 8, 16];
+    const params = randomOuterProductMeanParams(PATH, cm, C, cz, 3);
+    // the reference sees the f16-rounded inputs; only the f16 store of z + update differs
+    const m = tensor([S, N, cm], roundTo('f16', seededArray(S * N * cm, 4, -2, 3)));
+    const z = tensor([N, N, cz], roundTo('f16', seededArray(N * N * cz, 5, -1, 1)));
+    const mask = maskedMsaMask(S, N, 6);
+    const { z: got } = await runGpu(z, m, mask, params, PATH, { act: 'f16', seqChunk: 4, rows: 16 });
+    const r = compare(got, outerProductMeanRef(z, m, mask, params, PATH), 2e-3);
+    expect(r.maxAbsError, `max|err| ${r.maxAbsError} > ${r.tolerance}`).toBeLessThanOrEqual(r.tolerance);
+  });
 });
 
 describe('outer product mean vs golden module (whole module on the GPU)', () => {

@@ -16,7 +16,7 @@
 
 import opmWgsl from '../../../shaders/outer_product_mean.wgsl?raw';
 import { DeviceLimitError } from '../../gpu/errors.ts';
-import type { KernelDescriptor } from '../../gpu/kernel.ts';
+import type { KernelDescriptor, StorageType } from '../../gpu/kernel.ts';
 import type { Recorder } from '../../gpu/launch.ts';
 import { LN_EPS, type Params, param } from '../../model/reference/ops.ts';
 import { OUTER_PRODUCT_MEAN_EPS } from '../../model/reference/outer-product-mean.ts';
@@ -114,6 +114,8 @@ export interface OuterProductMeanConfig {
   C: number;
   /** Sequences staged in workgroup memory per step. */
   sb?: number;
+  /** Element type of m and z (default f32); the scratch and arithmetic are f32. */
+  act?: StorageType;
 }
 
 export type OuterProductMeanStage = 'project' | 'main';
@@ -136,6 +138,7 @@ export function outerProductMeanKernel(
     source: opmWgsl,
     entryPoint: stage,
     constants: { C: cfg.C, SB: sb },
+    types: { m_t: cfg.act ?? 'f32', z_t: cfg.act ?? 'f32' },
     bindings:
       stage === 'project'
         ? [
@@ -196,6 +199,8 @@ export interface OuterProductMeanOptions {
   sb?: number;
   /** Sequences per chunk (default all, capped so the project grid fits the device). */
   seqChunk?: number;
+  /** Element type of m and z (default f32). */
+  act?: StorageType;
 }
 
 /** Sequences per chunk: `wanted` (default all), at most what keeps project's grid ≤ the limit. */
@@ -222,7 +227,7 @@ export async function recordOuterProductMean(
   opts: OuterProductMeanOptions = {},
 ): Promise<number> {
   const before = rec.dispatches;
-  const cfg = { C: w.C, sb: opts.sb };
+  const cfg = { C: w.C, sb: opts.sb, act: opts.act };
   const shared = outerProductMeanSharedBytes(cfg);
   const { device } = rec.ctx;
   const limit = device.limits.maxComputeWorkgroupStorageSize;
