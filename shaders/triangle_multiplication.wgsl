@@ -1,5 +1,5 @@
 // triangle_multiplication.wgsl — triangle multiplicative update, outgoing and incoming edges
-// (AF2 supplement Algorithm 11 and Algorithm 12), f32, three entry points:
+// (AF2 supplement Algorithm 11 and Algorithm 12), f32 arithmetic, three entry points:
 //
 //   project   lines 1–2   x = LayerNorm(z);  left/right = mask ⊙ sigmoid(x·W_g + b_g) ⊙ (x·W_p + b_p)
 //                         written channel-major, plus x itself (for the output gate)
@@ -24,6 +24,9 @@
 //     lnScale, lnOffset [c_z]; proj [c_z, c, 4] (quantities left_projection, left_gate,
 //     right_projection, right_gate, fastest); projBias [c, 4]; centerScale, centerOffset [c];
 //     outW [c, c_z]; outB [c_z]; gateW [c_z, c_z]; gateB [c_z]
+//
+// Storage type (alias prepended by the descriptor): z_t, the element type of z, zIn and x (f32, or
+// f16 for activations stored in half precision); left, right, t and the weights are f32.
 //
 // Row windows: project handles z rows r0 … r0+rows−1 (all N columns of each), contract and
 // finish handle output rows i0 … i0+rows−1 (params.r0 is the window start for all three).
@@ -84,10 +87,10 @@ struct Params {
 @group(0) @binding(0) var<uniform> params: Params;
 
 // project
-@group(0) @binding(1) var<storage, read> pz: array<f32>;
+@group(0) @binding(1) var<storage, read> pz: array<z_t>;
 @group(0) @binding(2) var<storage, read> pmask: array<f32>;
 @group(0) @binding(3) var<storage, read> pweights: array<f32>;
-@group(0) @binding(4) var<storage, read_write> px: array<f32>;
+@group(0) @binding(4) var<storage, read_write> px: array<z_t>;
 @group(0) @binding(5) var<storage, read_write> pleft: array<f32>;
 @group(0) @binding(6) var<storage, read_write> pright: array<f32>;
 
@@ -98,10 +101,10 @@ struct Params {
 
 // finish
 @group(0) @binding(1) var<storage, read> ft: array<f32>;
-@group(0) @binding(2) var<storage, read> fx: array<f32>;
+@group(0) @binding(2) var<storage, read> fx: array<z_t>;
 @group(0) @binding(3) var<storage, read> fweights: array<f32>;
-@group(0) @binding(4) var<storage, read_write> fz: array<f32>;
-@group(0) @binding(5) var<storage, read> fzIn: array<f32>;
+@group(0) @binding(4) var<storage, read_write> fz: array<z_t>;
+@group(0) @binding(5) var<storage, read> fzIn: array<z_t>;
 
 var<workgroup> tileX: array<vec4f, TILE_K * WG_X>;
 var<workgroup> tileY: array<vec4f, TILE_K * WG_Y>;
@@ -139,7 +142,7 @@ fn projectStats(lid: u32, p0: u32, pEnd: u32) {
   var s = 0.0;
   if (p < pEnd && q < G) {
     for (var k = q; k < cz; k += G) {
-      s += pz[p * cz + k];
+      s += f32(pz[p * cz + k]);
     }
   }
   red[lid] = s;
@@ -152,7 +155,7 @@ fn projectStats(lid: u32, p0: u32, pEnd: u32) {
   var v = 0.0;
   if (p < pEnd && q < G) {
     for (var k = q; k < cz; k += G) {
-      let d = pz[p * cz + k] - mean;
+      let d = f32(pz[p * cz + k]) - mean;
       v = fma(d, d, v);
     }
   }
@@ -201,10 +204,10 @@ fn project(
       let k = k0 + kk;
       var v = 0.0;
       if (p < pEnd && k < cz) {
-        let xv = (pz[p * cz + k] - meanX[m]) * rstdX[m];
+        let xv = (f32(pz[p * cz + k]) - meanX[m]) * rstdX[m];
         v = fma(xv, pweights[params.lnScale + k], pweights[params.lnOffset + k]);
         if (saveX) {
-          px[p * cz + k] = v;
+          px[p * cz + k] = z_t(v);
         }
       }
       tileX[kk * WG_X + (m >> 2u)][m & 3u] = v;
@@ -495,7 +498,7 @@ fn finish(
       let k = k0 + kk;
       var v = 0.0;
       if (q < qEnd && k < cz) {
-        v = fx[(pBase + q) * cz + k];
+        v = f32(fx[(pBase + q) * cz + k]);
       }
       tileY[kk * WG_Y + (m >> 2u)][m & 3u] = v;
     }
@@ -543,9 +546,9 @@ fn addUpdate(q: u32, f: u32, o: vec4f, g: vec4f, outB: vec4f, gateB: vec4f) {
   for (var j = 0u; j < 4u; j++) {
     if (f + j < cz) {
       if (params.outOfPlace != 0u) {
-        fz[zBase + f + j] = fzIn[zBase + f + j] + update[j];
+        fz[zBase + f + j] = z_t(f32(fzIn[zBase + f + j]) + update[j]);
       } else {
-        fz[zBase + f + j] += update[j];
+        fz[zBase + f + j] = z_t(f32(fz[zBase + f + j]) + update[j]);
       }
     }
   }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BufferPool, readFloat32 } from '../../gpu/buffers.ts';
+import { BufferPool } from '../../gpu/buffers.ts';
+import { readAs, roundTo, uploadAs } from '../../gpu/half.ts';
 import { PipelineCache } from '../../gpu/kernel.ts';
 import { Recorder } from '../../gpu/launch.ts';
 import { acquireNodeDevice } from '../../gpu/node.ts';
@@ -53,23 +54,24 @@ async function runGpu(
   const { ctx, cache, pool } = env;
   const N = z.shape[0];
   const { layout, data } = packTriangleMultiplicationWeights(params, path);
-  const scratch = triangleScratchBytes(N, layout, opts.rows ?? N, opts.channels);
+  const zType = opts.zType ?? 'f32';
+  const scratch = triangleScratchBytes(N, layout, opts.rows ?? N, opts.channels, zType);
   const label = `triangle ${orientation} N=${N}`;
   const bufs = {
-    z: pool.upload(z.data, `${label} z`),
+    z: uploadAs(pool, zType, z.data as Float32Array, `${label} z`),
     mask: pool.upload(mask.data, `${label} mask`),
     weights: pool.upload(data, `${label} weights`),
     x: pool.acquire(scratch.x, `${label} x`),
     left: pool.acquire(scratch.left, `${label} left`),
     right: pool.acquire(scratch.right, `${label} right`),
     t: pool.acquire(scratch.t, `${label} t`),
-    zOut: opts.channels ? pool.acquire(4 * z.data.length, `${label} z out`) : undefined,
+    zOut: opts.channels ? pool.acquire((zType === 'f16' ? 2 : 4) * z.data.length, `${label} z out`) : undefined,
   };
   try {
     const rec = new Recorder(ctx, cache, label);
     const dispatches = await recordTriangleMultiplication(rec, orientation, N, layout, bufs, opts);
     rec.submit();
-    return { z: await readFloat32(ctx.device, bufs.zOut ?? bufs.z, z.data.length), dispatches };
+    return { z: await readAs(ctx.device, zType, bufs.zOut ?? bufs.z, z.data.length), dispatches };
   } finally {
     for (const b of Object.values(bufs)) if (b) pool.release(b);
   }
@@ -154,6 +156,22 @@ describe('triangle multiplication vs CPU reference (real Dawn device)', () => {
       });
     }
   }
+
+  it('z stored as f16 (f32 arithmetic), both orientations, in place and with channel chunks', async () => {
+    const N = 33;
+    const params = randomTriangleMultiplicationParams(PATH, 16, 12, 5);
+    // the reference sees the f16-rounded z; the f16 stores of x and z + update differ
+    const z = tensor([N, N, 16], roundTo('f16', seededArray(N * N * 16, 6, -2, 2)));
+    const mask = maskedPairMask(N, 7);
+    for (const orientation of ['outgoing', 'incoming'] as const) {
+      const ref = triangleMultiplicationRef(z, mask, params, orientation, PATH);
+      for (const opts of [{ zType: 'f16' }, { zType: 'f16', channels: 5, rows: 16 }] as const) {
+        const { z: got } = await runGpu(z, mask, params, PATH, orientation, opts);
+        const r = compare(got, ref, 3e-3);
+        expect(r.maxAbsError, `${orientation} ${JSON.stringify(opts)}`).toBeLessThanOrEqual(r.tolerance);
+      }
+    }
+  }, 600_000);
 
   it('an all-zero pair mask (t = 0, so LayerNorm(t) is the centre offset)', async () => {
     const N = 9;

@@ -14,7 +14,7 @@
  */
 
 import triangleWgsl from '../../../shaders/triangle_multiplication.wgsl?raw';
-import type { KernelDescriptor } from '../../gpu/kernel.ts';
+import { type KernelDescriptor, type StorageType, storageBytes } from '../../gpu/kernel.ts';
 import type { Recorder } from '../../gpu/launch.ts';
 import { LN_EPS, type Params, param } from '../../model/reference/ops.ts';
 import type { TriangleMultiplicationOrientation } from '../../model/reference/triangle-multiplication.ts';
@@ -232,6 +232,7 @@ export function triangleMultiplicationKernel(
   stage: TriangleStage,
   orientation: TriangleMultiplicationOrientation = 'outgoing',
   tile: TriangleTile = DEFAULT_TRIANGLE_TILE,
+  zType: StorageType = 'f32',
 ): KernelDescriptor<TriangleDims> {
   const { wgX, wgY, tileK } = tile;
   // The LayerNorm statistics split WG_X·WG_Y invocations evenly over 4·WG_X (project) or
@@ -268,6 +269,7 @@ export function triangleMultiplicationKernel(
       TILE_K: tileK,
       ORIENTATION: stage === 'contract' ? ORIENTATION_CODE[orientation] : 0,
     },
+    types: { z_t: zType },
     bindings: BINDINGS[stage],
     workgroups,
     uniforms: packParams,
@@ -296,16 +298,17 @@ export interface TriangleMultiplicationBuffers {
   zOut?: GPUBuffer;
 }
 
-/** Bytes of each scratch buffer for N residues and a row window of `rows`. */
+/** Bytes of each scratch buffer for N residues and a row window of `rows` (x stored as zType). */
 export function triangleScratchBytes(
   N: number,
   layout: TriangleWeightLayout,
   rows = N,
   channels = layout.c,
+  zType: StorageType = 'f32',
 ): { x: number; left: number; right: number; t: number } {
   const chunk = Math.min(channels, layout.c);
   return {
-    x: 4 * N * N * layout.cz,
+    x: storageBytes(zType) * N * N * layout.cz,
     left: 4 * chunk * N * N,
     right: 4 * chunk * N * N,
     t: 4 * layout.c * Math.min(rows, N) * N,
@@ -334,6 +337,8 @@ export interface TriangleMultiplicationOptions {
   channels?: number;
   tile?: TriangleTile;
   eps?: number;
+  /** Element type of z, zOut and the x scratch (default f32). */
+  zType?: StorageType;
 }
 
 /**
@@ -357,9 +362,9 @@ export async function recordTriangleMultiplication(
   const rows = Math.max(1, Math.min(opts.rows ?? maxRows, N));
   const projectRows = Math.max(1, Math.min(opts.projectRows ?? maxRows, N));
   const base = { N, layout, eps: opts.eps };
-  const project = triangleMultiplicationKernel('project', orientation, tile);
-  const contract = triangleMultiplicationKernel('contract', orientation, tile);
-  const finish = triangleMultiplicationKernel('finish', orientation, tile);
+  const project = triangleMultiplicationKernel('project', orientation, tile, opts.zType);
+  const contract = triangleMultiplicationKernel('contract', orientation, tile, opts.zType);
+  const finish = triangleMultiplicationKernel('finish', orientation, tile, opts.zType);
   const chunk = Math.max(1, Math.min(opts.channels ?? layout.c, layout.c));
   const chunked = chunk < layout.c;
   if (chunked && !bufs.zOut) {
