@@ -1,6 +1,7 @@
 import { AlignmentUpload } from './AlignmentUpload.tsx';
 import { FoldButton } from './FoldButton.tsx';
 import { ModeNote } from './ModeNote.tsx';
+import { RemoteMsa } from './RemoteMsa.tsx';
 import { RunSettingsForm } from './RunSettings.tsx';
 import { SequenceField } from './SequenceField.tsx';
 import { useInputStore } from './store.ts';
@@ -14,6 +15,7 @@ export function InputPanel() {
       <h2 id="input-heading">Input</h2>
       <SequenceField check={check} />
       <AlignmentUpload />
+      <RemoteMsa />
       <ModeNote />
       <RunSettingsForm />
       <FoldButton check={check} />

@@ -5,6 +5,7 @@ import { ImportForm } from './ImportForm.tsx';
 import { ParamsList } from './ParamsList.tsx';
 import { StorageNote } from './StorageNote.tsx';
 import { useParamsStore } from './store.ts';
+import { UrlImport } from './UrlImport.tsx';
 
 export function ParamsPanel() {
   const refresh = useParamsStore((s) => s.refresh);
@@ -27,6 +28,7 @@ export function ParamsPanel() {
       <h2 id="params-heading">Parameters</h2>
       <DemoNotice />
       <ImportForm />
+      <UrlImport />
       <ParamsList />
       <StorageNote />
     </section>
