@@ -5,6 +5,8 @@ import { GpuPanel } from './gpu/GpuPanel.tsx';
 import { InputPanel } from './input/InputPanel.tsx';
 import { JobsPanel } from './jobs/JobsPanel.tsx';
 import { ParamsPanel } from './params/ParamsPanel.tsx';
+import { PwaStatus } from './pwa/PwaStatus.tsx';
+import { StoragePanel } from './storage/StoragePanel.tsx';
 import { ResultsPanel } from './summary/ResultsPanel.tsx';
 
 const SECTIONS = [
@@ -12,6 +14,7 @@ const SECTIONS = [
   ['#params-heading', 'Parameters'],
   ['#jobs-heading', 'Jobs'],
   ['#results-heading', 'Results'],
+  ['#storage-heading', 'Storage'],
   ['#gpu-heading', 'GPU'],
 ] as const;
 
@@ -38,6 +41,7 @@ export function App() {
             Protein structure prediction with AlphaFold2, run on your own GPU through WebGPU. Your sequences
             never leave this machine.
           </p>
+          <PwaStatus />
           <nav aria-label="Sections" className="section-nav">
             <ul>
               {SECTIONS.map(([href, label]) => (
@@ -62,6 +66,9 @@ export function App() {
           <div className="workspace-side">
             <ErrorBoundary>
               <JobsPanel />
+            </ErrorBoundary>
+            <ErrorBoundary>
+              <StoragePanel />
             </ErrorBoundary>
           </div>
         </div>

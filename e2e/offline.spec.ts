@@ -1,0 +1,103 @@
+/**
+ * Issue 8 (PWA, offline, durability). Online once: the service worker saves the app (JS chunks,
+ * workers, CSS, index.html, icons, the demo parameters) into its cache. Then the browser context
+ * goes offline and the page reloads: the app starts from the cache, still cross-origin isolated
+ * (the cached responses are re-wrapped with COOP/COEP), folds with the cached demo parameters,
+ * shows the structure in Mol* (read from Mol*'s own state), downloads the PDB, and the job with
+ * its result survives another offline reload. A new version waits until the user accepts the
+ * "Update available — reload" prompt. No console errors.
+ */
+import { readFile } from 'node:fs/promises';
+import { expect, type Page, test } from '@playwright/test';
+import { collectErrors, openApp } from './fold-helpers.ts';
+
+const SEQUENCE = 'MKTAYIAKQRQISFVKSHFSRQ'; // 22 residues
+
+/** Paths (relative to the origin) held by the app's precache, read in the page. */
+async function precachedPaths(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const paths: string[] = [];
+    for (const name of await caches.keys()) {
+      if (!name.startsWith('webfold-precache-')) continue;
+      for (const req of await (await caches.open(name)).keys()) paths.push(new URL(req.url).pathname);
+    }
+    return paths.sort();
+  });
+}
+
+/** Waits until the first service worker is active and its precache complete (the app says so). */
+async function waitOfflineReady(page: Page): Promise<void> {
+  await expect(page.getByTestId('offline-status')).toHaveAttribute('data-state', 'ready', {
+    timeout: 120_000,
+  });
+  expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state)).toBe(
+    'activated',
+  );
+}
+
+test('online once, then offline: the app starts, folds with the cached demo parameters, shows Mol* and downloads', async ({
+  page,
+  context,
+}, testInfo) => {
+  const errors = collectErrors(page);
+  await openApp(page);
+  await waitOfflineReady(page);
+  // The first load came from the network and stays there (no clients.claim()).
+  expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull();
+  const paths = await precachedPaths(page);
+  expect(paths).toContain('/index.html');
+  expect(paths).toContain('/demo/params_demo_untrained.npz');
+  expect(paths).toContain('/manifest.webmanifest');
+  expect(paths.some((p) => /^\/assets\/fold\.worker-[^/]+\.js$/.test(p))).toBe(true);
+  expect(paths.some((p) => /^\/assets\/gpu\.worker-[^/]+\.js$/.test(p))).toBe(true);
+  expect(paths.some((p) => /^\/assets\/index-[^/]+\.js$/.test(p))).toBe(true);
+  expect(paths.some((p) => p.endsWith('.map'))).toBe(false);
+  testInfo.annotations.push({ type: 'precached files', description: String(paths.length) });
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId('app-header')).toBeVisible();
+  expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+  expect(await page.evaluate(() => navigator.serviceWorker.controller?.state)).toBe('activated');
+  expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+  await expect(page.getByTestId('offline-status')).toHaveAttribute('data-online', 'false');
+  await expect(page.getByTestId('offline-status')).toContainText('You are offline');
+  // The demo parameters come from the cache (the worker's fetch goes through the service worker).
+  await expect(page.getByTestId('params-row').first()).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('params-row').first()).toHaveAttribute('data-demo', 'true');
+  await expect(page.getByTestId('jobs-panel')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByTestId('engine-label')).toContainText('Runs on:', { timeout: 60_000 });
+  for (const worker of page.workers())
+    expect(await worker.evaluate(() => self.crossOriginIsolated)).toBe(true);
+
+  await page.getByTestId('sequence-input').fill(`>offline_fold\n${SEQUENCE}\n`);
+  await page.getByTestId('recycles-input').fill('1');
+  await page.getByTestId('fold-button').click();
+  const job = page.getByTestId('job').first();
+  await expect(job.getByTestId('job-name')).toHaveText('offline_fold');
+  await expect(job).toHaveAttribute('data-status', /done|failed/, { timeout: 300_000 });
+  await expect(job.getByTestId('job-error')).toHaveCount(0);
+  await expect(job).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('result-residues')).toHaveText(String(SEQUENCE.length));
+  await expect(page.getByTestId('molstar')).toHaveAttribute('data-residues', String(SEQUENCE.length), {
+    timeout: 60_000,
+  });
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('download-pdb').click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^offline_fold.*\.pdb$/);
+  const pdb = await readFile(await download.path(), 'utf8');
+  const caLines = pdb.split('\n').filter((l) => l.startsWith('ATOM') && l.slice(12, 16).trim() === 'CA');
+  expect(caLines).toHaveLength(SEQUENCE.length);
+  await page.screenshot({ path: testInfo.outputPath('offline-fold.png'), fullPage: true });
+
+  // Still offline: the job and its result come back from IndexedDB after another reload.
+  await page.reload();
+  await expect(page.getByTestId('jobs-panel')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByTestId('job').first()).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('result-residues')).toHaveText(String(SEQUENCE.length));
+  expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { buildManifest } from './manifest.ts';
+import {
+  CACHE_PREFIX,
+  cacheNameOf,
+  deleteOlderCaches,
+  installPrecache,
+  PrecacheError,
+  REVISION_HEADER,
+} from './precache-install.ts';
+
+/** Cache Storage in memory, with an optional byte quota over all caches. */
+class MemoryCache {
+  readonly entries = new Map<string, { body: ArrayBuffer; headers: [string, string][] }>();
+  constructor(private readonly owner: MemoryCaches) {}
+  async put(url: string, res: Response) {
+    const body = await res.arrayBuffer();
+    if (this.owner.usedBytes() + body.byteLength > this.owner.quota) {
+      throw new DOMException('quota', 'QuotaExceededError');
+    }
+    this.entries.set(url, { body, headers: [...res.headers] });
+  }
+  async match(url: string) {
+    const e = this.entries.get(url);
+    return e ? new Response(e.body.slice(0), { headers: e.headers }) : undefined;
+  }
+}
+
+class MemoryCaches {
+  readonly map = new Map<string, MemoryCache>();
+  quota = Number.POSITIVE_INFINITY;
+  usedBytes() {
+    let n = 0;
+    for (const c of this.map.values()) for (const e of c.entries.values()) n += e.body.byteLength;
+    return n;
+  }
+  async open(name: string) {
+    let c = this.map.get(name);
+    if (!c) this.map.set(name, (c = new MemoryCache(this)));
+    return c;
+  }
+  async delete(name: string) {
+    return this.map.delete(name);
+  }
+  async keys() {
+    return [...this.map.keys()];
+  }
+  asCacheStorage() {
+    return this as unknown as CacheStorage;
+  }
+}
+
+const SCOPE = 'https://fold.example/';
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const enc = (s: string) => new TextEncoder().encode(s);
+
+function serverWith(files: Record<string, string>) {
+  const requested: string[] = [];
+  const fetch = async (url: string) => {
+    requested.push(url);
+    const path = url.slice(SCOPE.length);
+    if (!(path in files)) return new Response('not found', { status: 404 });
+    return new Response(files[path], { headers: { 'Content-Type': 'text/plain' } });
+  };
+  return { fetch, requested };
+}
+
+const FILES = { 'index.html': '<html>v1', 'assets/a-1.js': 'a1', 'demo/p.npz': 'params' };
+const manifestOf = (files: Record<string, string>) =>
+  buildManifest(
+    Object.entries(files).map(([name, text]) => ({ name, content: enc(text) })),
+    sha,
+  );
+
+describe('installPrecache', () => {
+  let caches: MemoryCaches;
+  beforeEach(() => {
+    caches = new MemoryCaches();
+  });
+
+  it('stores every file, verified, with its revision, and reports progress', async () => {
+    const manifest = manifestOf(FILES);
+    const server = serverWith(FILES);
+    const progress: number[] = [];
+    const name = await installPrecache(manifest, SCOPE, {
+      caches: caches.asCacheStorage(),
+      fetch: server.fetch,
+      onProgress: (p) => progress.push(p.files),
+    });
+    expect(name).toBe(cacheNameOf(manifest));
+    expect(name.startsWith(CACHE_PREFIX)).toBe(true);
+    const cache = await caches.open(name);
+    expect([...cache.entries.keys()].sort()).toEqual(
+      Object.keys(FILES)
+        .map((f) => SCOPE + f)
+        .sort(),
+    );
+    const shell = (await cache.match(`${SCOPE}index.html`))!;
+    expect(await shell.text()).toBe('<html>v1');
+    expect(shell.headers.get(REVISION_HEADER)).toBe(sha(enc('<html>v1')));
+    expect(shell.headers.get('Content-Type')).toBe('text/plain');
+    expect(progress).toEqual([1, 2, 3]);
+  });
+
+  it('refuses a file whose bytes differ from the build, and leaves no cache behind', async () => {
+    const manifest = manifestOf(FILES);
+    const server = serverWith({ ...FILES, 'index.html': '<html>v2 deployed meanwhile' });
+    const run = installPrecache(manifest, SCOPE, { caches: caches.asCacheStorage(), fetch: server.fetch });
+    await expect(run).rejects.toThrow(PrecacheError);
+    await expect(run).rejects.toThrow(
+      /index\.html on the server is not the file this version was built with/,
+    );
+    expect(await caches.keys()).toEqual([]);
+  });
+
+  it('names the missing file and its HTTP status', async () => {
+    const manifest = manifestOf(FILES);
+    const { 'assets/a-1.js': _gone, ...rest } = FILES;
+    const server = serverWith(rest);
+    await expect(
+      installPrecache(manifest, SCOPE, { caches: caches.asCacheStorage(), fetch: server.fetch }),
+    ).rejects.toThrow('assets/a-1.js could not be downloaded: HTTP 404');
+    expect(await caches.keys()).toEqual([]);
+  });
+
+  it('names a network failure', async () => {
+    const manifest = manifestOf(FILES);
+    const fetch = async () => {
+      throw new TypeError('Failed to fetch');
+    };
+    await expect(
+      installPrecache(manifest, SCOPE, { caches: caches.asCacheStorage(), fetch }),
+    ).rejects.toThrow(/could not be downloaded: Failed to fetch/);
+  });
+
+  it('says when storage is full, and deletes the partial cache', async () => {
+    caches.quota = 10;
+    const manifest = manifestOf(FILES);
+    const server = serverWith(FILES);
+    await expect(
+      installPrecache(manifest, SCOPE, { caches: caches.asCacheStorage(), fetch: server.fetch }),
+    ).rejects.toThrow(/not enough browser storage/);
+    expect(await caches.keys()).toEqual([]);
+  });
+
+  it('copies unchanged files from the previous version instead of downloading them', async () => {
+    const v1 = manifestOf(FILES);
+    const server1 = serverWith(FILES);
+    await installPrecache(v1, SCOPE, { caches: caches.asCacheStorage(), fetch: server1.fetch });
+
+    const FILES2 = { ...FILES, 'index.html': '<html>v2', 'assets/a-2.js': 'a2' };
+    delete (FILES2 as Record<string, string>)['assets/a-1.js'];
+    const v2 = manifestOf(FILES2);
+    const server2 = serverWith(FILES2);
+    const name = await installPrecache(v2, SCOPE, { caches: caches.asCacheStorage(), fetch: server2.fetch });
+    expect(server2.requested.sort()).toEqual([`${SCOPE}assets/a-2.js`, `${SCOPE}index.html`]);
+    expect(await (await (await caches.open(name)).match(`${SCOPE}demo/p.npz`))!.text()).toBe('params');
+
+    // activation of v2 removes v1's cache only
+    const removed = await deleteOlderCaches(caches.asCacheStorage(), name);
+    expect(removed).toEqual([cacheNameOf(v1)]);
+    expect(await caches.keys()).toEqual([name]);
+  });
+
+  it('starts over when an earlier attempt for the same version left entries behind', async () => {
+    const manifest = manifestOf(FILES);
+    const stale = await caches.open(cacheNameOf(manifest));
+    await stale.put(`${SCOPE}index.html`, new Response('half-written'));
+    const server = serverWith(FILES);
+    await installPrecache(manifest, SCOPE, { caches: caches.asCacheStorage(), fetch: server.fetch });
+    expect(server.requested).toHaveLength(3);
+    const shell = await (await caches.open(cacheNameOf(manifest))).match(`${SCOPE}index.html`);
+    expect(await shell!.text()).toBe('<html>v1');
+  });
+
+  it('does not delete caches of other names when activating', async () => {
+    await caches.open('someone-else');
+    await caches.open(`${CACHE_PREFIX}old`);
+    await deleteOlderCaches(caches.asCacheStorage(), `${CACHE_PREFIX}new`);
+    expect(await caches.keys()).toEqual(['someone-else']);
+  });
+});
