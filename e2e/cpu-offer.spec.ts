@@ -28,19 +28,25 @@ test('accept the CPU reference offer and fold a short demo sequence', async ({ p
   await expect(offer).toBeVisible();
   const estimate = offer.getByTestId('cpu-estimate');
   await expect(estimate).toContainText(`${SEQUENCE.length} residues, ${RECYCLES + 1} iterations`);
+  // The rate comes from the GPU worker's micro-benchmark of the CPU reference on this computer.
+  await expect(estimate).toHaveAttribute('data-rate', 'measured');
+  await expect(estimate).toContainText('scaled from a short benchmark on this computer');
   expect(Number(await estimate.getAttribute('data-seconds'))).toBeGreaterThanOrEqual(0);
+  testInfo.annotations.push({ type: 'CPU estimate', description: (await estimate.textContent()) ?? '' });
   await offer.getByTestId('use-cpu').click();
   await expect(offer.getByTestId('use-cpu')).toHaveText('The CPU reference is selected');
   await expect(offer.getByTestId('use-cpu')).toBeDisabled();
   await expect(page.getByTestId('engine-label')).toContainText('CPU reference', { timeout: 60_000 });
   await page.screenshot({ path: testInfo.outputPath('cpu-offer.png'), fullPage: true });
 
+  const t0 = Date.now();
   await page.getByTestId('fold-button').click();
   const job = page.getByTestId('job').first();
   await expect(job.getByTestId('job-name')).toHaveText('cpu_offer');
   await expect(job).toHaveAttribute('data-status', /done|failed/, { timeout: 300_000 });
   await expect(job.getByTestId('job-error')).toHaveCount(0);
   await expect(job).toHaveAttribute('data-status', 'done');
+  testInfo.annotations.push({ type: 'CPU fold (queue to done)', description: `${Date.now() - t0} ms` });
 
   // The structure is in Mol* (its own residue count) and drawn on its canvas.
   await expect(page.getByTestId('molstar')).toHaveAttribute('data-residues', String(SEQUENCE.length), {

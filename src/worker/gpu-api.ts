@@ -5,9 +5,10 @@
 
 import type { SelfTestCheck, SelfTestReport } from '../engine/selftest.ts';
 import type { AdapterSummary } from '../gpu/device.ts';
+import type { CpuBenchmark } from './cpu-benchmark.ts';
 import type { ParamsSummary, Precision } from './fold-api.ts';
 
-export type { AdapterSummary, SelfTestCheck, SelfTestReport };
+export type { AdapterSummary, CpuBenchmark, SelfTestCheck, SelfTestReport };
 
 export interface ProbeResult {
   /** True when the worker holds a live WebGPU device. */
@@ -73,6 +74,8 @@ export interface GpuWorkerApi {
   selfTest(): Promise<SelfTestReport>;
   /** The execution plan of a fold of this input on the worker's adapter (no GPU work). */
   plan(query: PlanQuery): Promise<PlanOutcome>;
+  /** The CPU reference's speed on this computer: a ~0.1 s micro-benchmark, run once, then cached. */
+  cpuBenchmark(): Promise<CpuBenchmark>;
   /** Registers the listener told about device loss; replaces any previous one. */
   onDeviceLost(listener: DeviceLostListener): void;
 }

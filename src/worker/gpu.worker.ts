@@ -5,11 +5,13 @@
 import * as Comlink from 'comlink';
 import { runSelfTest } from '../engine/selftest.ts';
 import { acquireDevice, type GpuContext } from '../gpu/device.ts';
+import { type CpuBenchmark, runCpuBenchmark } from './cpu-benchmark.ts';
 import type { DeviceLostListener, GpuWorkerApi, ProbeResult } from './gpu-api.ts';
 import { planForQuery } from './gpu-plan.ts';
 
 let context: Promise<GpuContext> | undefined;
 let lostListener: DeviceLostListener | undefined;
+let cpuBenchmark: CpuBenchmark | undefined;
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -57,6 +59,11 @@ const api: GpuWorkerApi = {
     // The adapter's limits and features, when there is a device; the small-device profile if not.
     const ctx = await getContext().catch(() => undefined);
     return planForQuery(query, ctx?.adapter);
+  },
+
+  async cpuBenchmark() {
+    cpuBenchmark ??= runCpuBenchmark();
+    return cpuBenchmark;
   },
 
   onDeviceLost(listener) {

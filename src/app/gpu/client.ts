@@ -5,6 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import type {
+  CpuBenchmark,
   GpuWorkerApi,
   PlanOutcome,
   PlanQuery,
@@ -23,6 +24,7 @@ export interface GpuClient {
   probe(): Promise<ProbeResult>;
   selfTest(): Promise<SelfTestReport>;
   plan(query: PlanQuery): Promise<PlanOutcome>;
+  cpuBenchmark(): Promise<CpuBenchmark>;
   terminate(): void;
 }
 
@@ -78,6 +80,7 @@ export function createGpuClient(events: GpuClientEvents): GpuClient {
     selfTest: () => call(() => remote.selfTest()),
     // comlink distributes Promise over the union; it is the same PlanOutcome.
     plan: (query) => call<PlanOutcome>(() => remote.plan(query) as Promise<PlanOutcome>),
+    cpuBenchmark: () => call(() => remote.cpuBenchmark()),
     terminate() {
       dead = true;
       remote[Comlink.releaseProxy]();

@@ -7,15 +7,40 @@
  *
  * Per-head sizes follow AF2's ratios: attention H·C = c_m (MSA) and c_z (pair), triangle
  * multiplication hidden = c_z, outer-product hidden = c_m/8, transitions ×4, extra-MSA
- * channels c_e = c_m/4. It is an estimate, and the panel says so and shows a range.
+ * channels c_e = c_m/4. The rate comes from a short micro-benchmark in the GPU worker at first
+ * use (`rateFromBenchmark`), or an assumed one until then. It is an estimate, and the panel says
+ * so and shows a range.
  */
 
 /**
- * Sustained rate of the CPU reference by this model (FLOP/s). Measured once: `webfold fold` with
- * the demo parameters, 120 residues, one iteration, `--backend cpu` (Node, same V8 as Chromium)
- * took 8.9 s for 2.26 GFLOP of this model, about 0.25 GFLOP/s; 0.2 leaves room for the browser.
+ * Sustained rate of the CPU reference by this model (FLOP/s) when nothing was measured here.
+ * Measured once: `webfold fold` with the demo parameters, 120 residues, one iteration,
+ * `--backend cpu` (Node, same V8 as Chromium) took 8.9 s for 2.26 GFLOP of this model, about
+ * 0.25 GFLOP/s; 0.2 leaves room for the browser.
  */
 export const CPU_FLOPS_PER_SECOND = 2e8;
+
+/**
+ * The trunk's sustained rate as a fraction of the micro-benchmark's (src/worker/cpu-benchmark.ts:
+ * the reference's `linear` on [512, 128] × [128, 128]), both measured on the same machine at the
+ * same time: demo parameters, 120 residues, one iteration, `webfold fold --backend cpu` ran its
+ * model in 13.4 s (0.17 GFLOP/s by this model, structure module and heads included) while the
+ * benchmark gave 0.58–0.86 GFLOP/s (2 cores under load 6.6); unloaded, 0.25 against 0.85–0.9.
+ * Both pairs give ≈ 0.28: the ratio belongs to the code, the benchmark measures the computer.
+ * In headless Chromium on that loaded machine (e2e/cpu-offer.spec.ts) the benchmark said
+ * 0.11 GFLOP/s, the estimate for a 32-residue, 2-iteration demo fold 6 s (3–13 s), and the job
+ * took 8 s from queue to done; the fixed 0.2 GFLOP/s would have said about 1 s.
+ */
+export const TRUNK_RATE_PER_BENCHMARK_RATE = 0.28;
+
+/** The CPU reference's sustained rate on this computer, from the micro-benchmark's rate. */
+export function rateFromBenchmark(benchmarkFlopsPerSecond: number): number {
+  if (!(benchmarkFlopsPerSecond > 0 && Number.isFinite(benchmarkFlopsPerSecond))) {
+    throw new Error(`CPU benchmark rate must be a positive number, got ${benchmarkFlopsPerSecond}`);
+  }
+  return benchmarkFlopsPerSecond * TRUNK_RATE_PER_BENCHMARK_RATE;
+}
+
 /** The estimate is shown as [estimate / SPREAD, estimate × SPREAD]. */
 export const ESTIMATE_SPREAD = 2;
 
@@ -56,14 +81,18 @@ export interface CpuEstimate {
   flops: number;
 }
 
-/** Estimated CPU-reference time of a fold with `iterations` = recycles + 1. */
+/**
+ * Estimated CPU-reference time of a fold with `iterations` = recycles + 1, at `flopsPerSecond`
+ * (measured here through `rateFromBenchmark`, else the assumed `CPU_FLOPS_PER_SECOND`).
+ */
 export function cpuEstimate(
   t: TrunkSizes,
   sizes: { nRes: number; nSeq: number; nExtra: number },
   iterations: number,
+  flopsPerSecond = CPU_FLOPS_PER_SECOND,
 ): CpuEstimate {
   const flops = iterationFlops(t, sizes.nRes, sizes.nSeq, sizes.nExtra) * iterations;
-  const seconds = flops / CPU_FLOPS_PER_SECOND;
+  const seconds = flops / flopsPerSecond;
   return { seconds, low: seconds / ESTIMATE_SPREAD, high: seconds * ESTIMATE_SPREAD, flops };
 }
 

@@ -8,6 +8,8 @@ import {
   FULL_TRUNK,
   formatDuration,
   iterationFlops,
+  rateFromBenchmark,
+  TRUNK_RATE_PER_BENCHMARK_RATE,
 } from './cpu-estimate.ts';
 import { formatChunks } from './PlanSection.tsx';
 import { planInputFrom, queryKey, rowCounts } from './plan-input.ts';
@@ -108,6 +110,18 @@ describe('CPU estimate', () => {
     expect(a.low).toBeLessThan(a.seconds);
     expect(a.high).toBeGreaterThan(a.seconds);
     expect(a.seconds).toBeCloseTo(iterationFlops(FULL_TRUNK, 50, 1, 1) / CPU_FLOPS_PER_SECOND);
+  });
+
+  it('scales with the rate measured on this computer', () => {
+    const sizes = { nRes: 120, nSeq: 1, nExtra: 1 };
+    const measured = rateFromBenchmark(8e8);
+    expect(measured).toBeCloseTo(8e8 * TRUNK_RATE_PER_BENCHMARK_RATE);
+    const fast = cpuEstimate(FULL_TRUNK, sizes, 1, measured);
+    const slow = cpuEstimate(FULL_TRUNK, sizes, 1, measured / 2);
+    expect(slow.seconds).toBeCloseTo(2 * fast.seconds);
+    expect(fast.seconds).toBeCloseTo(fast.flops / measured);
+    expect(() => rateFromBenchmark(0)).toThrow(/positive/);
+    expect(() => rateFromBenchmark(Number.NaN)).toThrow(/positive/);
   });
 
   it('formats durations', () => {

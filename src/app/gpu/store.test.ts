@@ -21,7 +21,7 @@ const report: SelfTestReport = {
 };
 
 interface Fake {
-  clients: { events: GpuClientEvents; probes: number; selfTests: number }[];
+  clients: { events: GpuClientEvents; probes: number; selfTests: number; benchmarks: number }[];
   factory: (events: GpuClientEvents) => GpuClient;
 }
 
@@ -32,7 +32,7 @@ function fakeClients(
   const fake: Fake = {
     clients: [],
     factory(events) {
-      const entry = { events, probes: 0, selfTests: 0 };
+      const entry = { events, probes: 0, selfTests: 0, benchmarks: 0 };
       fake.clients.push(entry);
       return {
         probe: async () => {
@@ -44,6 +44,10 @@ function fakeClients(
           return selfTest();
         },
         plan: async () => ({ ok: false as const, model: 'fake', message: 'not planned' }),
+        cpuBenchmark: async () => {
+          entry.benchmarks++;
+          return { flopsPerSecond: 8e8, repetitions: 5, ms: 100 };
+        },
         terminate() {},
       };
     },
@@ -113,6 +117,19 @@ describe('GPU store', () => {
     expect(store.getState().workerCrash).toBeUndefined();
     expect(fake.clients).toHaveLength(2);
     expect(store.getState().selfTest.status).toBe('done');
+  });
+
+  it('runs the CPU benchmark once and keeps its result', async () => {
+    const fake = fakeClients({ available: false, crossOriginIsolated: true, hasNavigatorGpu: false });
+    const store = createGpuStore(fake.factory);
+    expect(store.getState().cpuBenchmark).toEqual({ status: 'idle' });
+    await Promise.all([store.getState().measureCpu(), store.getState().measureCpu()]);
+    await store.getState().measureCpu();
+    expect(fake.clients.map((c) => c.benchmarks)).toEqual([1]);
+    expect(store.getState().cpuBenchmark).toEqual({
+      status: 'done',
+      result: { flopsPerSecond: 8e8, repetitions: 5, ms: 100 },
+    });
   });
 
   it('reruns on the same worker when all is well', async () => {

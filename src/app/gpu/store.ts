@@ -4,7 +4,13 @@
  * also recovers from a dead worker or a lost device.
  */
 import { create } from 'zustand';
-import type { PlanOutcome, PlanQuery, ProbeResult, SelfTestReport } from '../../worker/gpu-api.ts';
+import type {
+  CpuBenchmark,
+  PlanOutcome,
+  PlanQuery,
+  ProbeResult,
+  SelfTestReport,
+} from '../../worker/gpu-api.ts';
 import { createGpuClient, type GpuClient, type GpuClientEvents } from './client.ts';
 import { errorMessage } from './format.ts';
 
@@ -26,6 +32,12 @@ export type PlanState =
   | { status: 'done'; key: string; outcome: PlanOutcome }
   | { status: 'failed'; key: string; error: string };
 
+export type CpuBenchmarkState =
+  | { status: 'idle' }
+  | { status: 'running' }
+  | { status: 'done'; result: CpuBenchmark }
+  | { status: 'failed'; error: string };
+
 export interface GpuState {
   probe: ProbeState;
   selfTest: SelfTestState;
@@ -35,6 +47,10 @@ export interface GpuState {
   workerCrash: string | undefined;
   /** The execution plan of the current input (see plan-input.ts). */
   plan: PlanState;
+  /** The CPU reference's measured speed (for the CPU estimate), once asked for. */
+  cpuBenchmark: CpuBenchmarkState;
+  /** Runs the worker's CPU micro-benchmark, once. */
+  measureCpu(): Promise<void>;
   /** Plans `query` in the worker unless the plan for `key` is there or under way. */
   requestPlan(key: string, query: PlanQuery): Promise<void>;
   /** Probes the worker's device and, if there is one, runs the self-test. Runs once. */
@@ -98,6 +114,17 @@ export function createGpuStore(makeClient: ClientFactory = createGpuClient) {
       deviceLost: undefined,
       workerCrash: undefined,
       plan: { status: 'idle' },
+      cpuBenchmark: { status: 'idle' },
+
+      async measureCpu() {
+        if (get().cpuBenchmark.status !== 'idle') return;
+        set({ cpuBenchmark: { status: 'running' } });
+        try {
+          set({ cpuBenchmark: { status: 'done', result: await getClient().cpuBenchmark() } });
+        } catch (err) {
+          set({ cpuBenchmark: { status: 'failed', error: errorMessage(err) } });
+        }
+      },
 
       async requestPlan(key, query) {
         const current = get().plan;
