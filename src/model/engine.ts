@@ -60,6 +60,9 @@ export interface FoldOptions {
   onStage?: (key: string, value: NdArray) => void;
   /** checked between blocks; an aborted fold rejects with a DOMException named 'AbortError' */
   signal?: AbortSignal;
+  /** storage of the activations (m, e, z): 'f32' (default, exact) or 'f16' (half the memory and
+   *  bandwidth, arithmetic in f32; WebGPU engine with shader-f16 only) */
+  precision?: 'f32' | 'f16';
 }
 
 export interface FoldInput {
