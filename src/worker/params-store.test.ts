@@ -152,7 +152,7 @@ describe('params store under a storage quota', () => {
     const err = await putStored(record('b'.repeat(64), pack.length), pack).catch((e) => e);
     expect(err).toBeInstanceOf(StorageQuotaError);
     expect(err.message).toMatch(/needs 5\.0 MiB, and the browser reports 2\.0 MiB free/);
-    expect(err.message).toContain('8.0 MiB used of its 10.0 MiB quota');
+    expect(err.message).toContain('8.0 MiB used of its 10.0 MiB quota).');
     expect(fs.files.size).toBe(0);
   });
 
@@ -167,6 +167,7 @@ describe('params store under a storage quota', () => {
     expect(err.message).toContain(
       'and the browser reports 6.0 MiB free for this site (0.0 MiB used of its 6.0 MiB quota)',
     );
+    expect(err.message).toContain('yet it refused the write');
     expect(err.message).toContain('Nothing was stored.');
     expect([...fs.files.keys()]).toEqual([]);
     expect(await listStored()).toEqual([]);

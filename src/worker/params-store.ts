@@ -46,13 +46,19 @@ export function mib(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
-/** What a quota failure says: what the set needs against what `navigator.storage.estimate()` reports. */
+/**
+ * What a quota failure says: what the set needs against what `navigator.storage.estimate()`
+ * reports. The estimate is approximate (and DevTools' quota override does not show in it), so a
+ * refused write may come with an estimate that claims room; the message then says so.
+ */
 export function quotaMessage(need: number, usage?: number, quota?: number): string {
-  const have =
-    usage !== undefined && quota !== undefined
-      ? `, and the browser reports ${mib(Math.max(0, quota - usage))} free for this site ` +
-        `(${mib(usage)} used of its ${mib(quota)} quota)`
-      : '';
+  let have = '';
+  if (usage !== undefined && quota !== undefined) {
+    const free = Math.max(0, quota - usage);
+    have =
+      `, and the browser reports ${mib(free)} free for this site (${mib(usage)} used of its ${mib(quota)} quota)` +
+      (free >= need ? ', yet it refused the write: the estimate is approximate, or the disk is full' : '');
+  }
   return (
     `Not enough browser storage for this parameter set: it needs ${mib(need)}${have}. Nothing was stored. ` +
     'Remove parameter sets you no longer need, free disk space, or allow this site to store more ' +
