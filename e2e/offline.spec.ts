@@ -8,6 +8,8 @@
  * "Update available — reload" prompt. No console errors.
  */
 import { readFile } from 'node:fs/promises';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, type Page, test } from '@playwright/test';
 import { collectErrors, openApp } from './fold-helpers.ts';
 
@@ -100,4 +102,105 @@ test('online once, then offline: the app starts, folds with the cached demo para
   await expect(page.getByTestId('result-residues')).toHaveText(String(SEQUENCE.length));
   expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
   expect(errors).toEqual([]);
+});
+
+/**
+ * A proxy in front of the app's server that can "deploy" another service worker script: after
+ * `deploy()`, /sw.js is the build's script plus `extra` (Playwright's routing does not see the
+ * browser's own fetch of a service worker script, so the change is made on the server side).
+ */
+async function swDeployProxy(target: string, extra: string) {
+  let deployed = false;
+  let swFetches = 0;
+  const server: Server = createServer((req, res) => {
+    const isSw = new URL(req.url ?? '/', target).pathname === '/sw.js';
+    // The deployed script is fetched whole and plain (no 304 from validators, no gzip) to append to.
+    const {
+      'if-none-match': _inm,
+      'if-modified-since': _ims,
+      'accept-encoding': _ae,
+      ...fresh
+    } = req.headers;
+    const headers = isSw && deployed ? fresh : req.headers;
+    const upstream = request(new URL(req.url ?? '/', target), { method: req.method, headers }, (up) => {
+      if (isSw) swFetches++;
+      if (!(isSw && deployed && up.statusCode === 200)) {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      up.on('data', (c: Buffer) => chunks.push(c));
+      up.on('end', () => {
+        const body = Buffer.concat([...chunks, Buffer.from(`\n${extra}\n`)]);
+        const { 'content-length': _len, etag: _etag, 'last-modified': _lm, ...headers } = up.headers;
+        res.writeHead(200, { ...headers, 'content-length': body.length });
+        res.end(body);
+      });
+    });
+    upstream.on('error', (err) => res.destroy(err));
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    deploy: () => {
+      deployed = true;
+    },
+    swFetches: () => swFetches,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+test('a new version waits for "Update available — reload", then takes over after one reload', async ({
+  page,
+  baseURL,
+}, testInfo) => {
+  const errors = collectErrors(page);
+  // The new script answers "e2e-version?", so the page can tell which version controls it.
+  const proxy = await swDeployProxy(
+    baseURL!,
+    "self.addEventListener('message', (e) => { if (e.data === 'e2e-version?') e.source.postMessage('e2e-v2'); });",
+  );
+  try {
+    await page.goto(proxy.url);
+    await waitOfflineReady(page);
+    await page.reload();
+    await expect(page.getByTestId('offline-status')).toHaveAttribute('data-state', 'ready');
+    expect(await page.evaluate(() => navigator.serviceWorker.controller?.state)).toBe('activated');
+    await expect(page.getByTestId('update-prompt')).toHaveCount(0);
+
+    proxy.deploy();
+    const before = proxy.swFetches();
+    await page.evaluate(async () => {
+      await (await navigator.serviceWorker.getRegistration())?.update();
+    });
+    expect(proxy.swFetches()).toBeGreaterThan(before);
+    const prompt = page.getByTestId('update-prompt');
+    await expect(prompt).toBeVisible({ timeout: 60_000 });
+    await expect(prompt.getByTestId('update-reload')).toHaveText('Update available — reload');
+    // Nothing was swapped: the new version waits, the old one still controls this page.
+    expect(
+      await page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.waiting)),
+    ).toBe(true);
+    await page.screenshot({ path: testInfo.outputPath('update-available.png') });
+
+    const reloaded = page.waitForEvent('load');
+    await prompt.getByTestId('update-reload').click();
+    await reloaded;
+    await expect(page.getByTestId('app-header')).toBeVisible();
+    await expect(page.getByTestId('update-prompt')).toHaveCount(0);
+    const version = await page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          navigator.serviceWorker.addEventListener('message', (e) => resolve(String(e.data)), { once: true });
+          navigator.serviceWorker.controller?.postMessage('e2e-version?');
+        }),
+    );
+    expect(version).toBe('e2e-v2');
+    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+    expect(errors).toEqual([]);
+  } finally {
+    await proxy.close();
+  }
 });

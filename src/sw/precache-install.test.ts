@@ -43,6 +43,9 @@ class MemoryCaches {
   async delete(name: string) {
     return this.map.delete(name);
   }
+  async has(name: string) {
+    return this.map.has(name);
+  }
   async keys() {
     return [...this.map.keys()];
   }
@@ -163,15 +166,33 @@ describe('installPrecache', () => {
     expect(await caches.keys()).toEqual([name]);
   });
 
-  it('starts over when an earlier attempt for the same version left entries behind', async () => {
+  it('keeps verified entries an earlier attempt stored and replaces unverified ones', async () => {
     const manifest = manifestOf(FILES);
-    const stale = await caches.open(cacheNameOf(manifest));
-    await stale.put(`${SCOPE}index.html`, new Response('half-written'));
-    const server = serverWith(FILES);
-    await installPrecache(manifest, SCOPE, { caches: caches.asCacheStorage(), fetch: server.fetch });
-    expect(server.requested).toHaveLength(3);
+    const earlier = await caches.open(cacheNameOf(manifest));
+    await earlier.put(`${SCOPE}index.html`, new Response('half-written'));
+    const server1 = serverWith({ 'assets/a-1.js': 'a1', 'demo/p.npz': 'params' }); // no index.html
+    await expect(
+      installPrecache(manifest, SCOPE, { caches: caches.asCacheStorage(), fetch: server1.fetch }),
+    ).rejects.toThrow(/HTTP 404/);
+    // the cache existed before this attempt: it stays, with what was verified so far
+    const server2 = serverWith(FILES);
+    await installPrecache(manifest, SCOPE, { caches: caches.asCacheStorage(), fetch: server2.fetch });
+    expect(server2.requested).toEqual([`${SCOPE}index.html`]);
     const shell = await (await caches.open(cacheNameOf(manifest))).match(`${SCOPE}index.html`);
     expect(await shell!.text()).toBe('<html>v1');
+  });
+
+  it('a new service worker over the same files downloads nothing and leaves the running cache whole', async () => {
+    const manifest = manifestOf(FILES);
+    await installPrecache(manifest, SCOPE, {
+      caches: caches.asCacheStorage(),
+      fetch: serverWith(FILES).fetch,
+    });
+    const offline = async (): Promise<Response> => {
+      throw new TypeError('Failed to fetch');
+    };
+    await installPrecache(manifest, SCOPE, { caches: caches.asCacheStorage(), fetch: offline });
+    expect((await caches.open(cacheNameOf(manifest))).entries.size).toBe(3);
   });
 
   it('does not delete caches of other names when activating', async () => {
