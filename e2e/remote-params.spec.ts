@@ -7,18 +7,27 @@
 import { readFile } from 'node:fs/promises';
 import { expect, type Page, test } from '@playwright/test';
 import { type ParamsServer, startParamsServer, tampered } from '../test/servers/params-server.ts';
+import { writeTar } from '../test/servers/tar-write.ts';
 import { collectErrors, openApp } from './fold-helpers.ts';
 
 const PORT = Number(process.env.WEBFOLD_PARAMS_SERVER_PORT ?? 4293);
 const PATH = '/alphafold/params_model_1_ptm.npz';
 const JUNK = '/alphafold/not-params.npz';
+const TAR = '/alphafold/alphafold_params_test.tar';
 let server: ParamsServer;
 let npz: Uint8Array;
 let url: string;
 
 test.beforeAll(async () => {
   npz = new Uint8Array(await readFile('public/demo/params_demo_untrained.npz'));
-  server = await startParamsServer({ [PATH]: npz, [JUNK]: new TextEncoder().encode('x'.repeat(5000)) }, PORT);
+  const tar = writeTar([
+    { name: 'params_model_1.npz', data: npz },
+    { name: 'params_model_2_ptm.npz', data: npz },
+  ]);
+  server = await startParamsServer(
+    { [PATH]: npz, [JUNK]: new TextEncoder().encode('x'.repeat(5000)), [TAR]: tar },
+    PORT,
+  );
   url = `${server.url}${PATH}`;
 });
 test.afterAll(() => server?.close());
@@ -151,4 +160,28 @@ test('a file that is not AlphaFold2 parameters is refused after a complete downl
   );
   await expect(page.getByTestId('params-row')).toHaveCount(1);
   expect(await opfs(page, 'webfold-downloads')).toEqual([]);
+});
+
+test('an AlphaFold params .tar from a URL: verified once, then the chosen model is imported', async ({
+  page,
+}) => {
+  const errors = collectErrors(page);
+  await openApp(page);
+  server.switches.sidecar = true;
+  await page.getByTestId('params-url').locator('summary').click();
+  await page.getByTestId('params-url-input').fill(`${server.url}${TAR}`);
+  await page.getByTestId('params-url-download').click();
+  const verified = page.getByTestId('params-url-verified');
+  await expect(verified).toContainText(`matches ${server.url}${TAR}.sha256`);
+  const picker = page.getByTestId('params-url-model-picker');
+  await expect(picker).toContainText('The archive holds 2 models');
+  // Waiting for the choice, the verified archive is kept but lists as nothing.
+  await expect(page.getByTestId('params-row')).toHaveCount(1);
+  await picker.locator('select').selectOption('model_2_ptm');
+  await picker.getByRole('button', { name: 'Import model_2_ptm' }).click();
+  await expect(page.getByTestId('params-url-done')).toContainText('✓ Stored model_2_ptm');
+  expect(server.requests.filter((r) => r.path === TAR && r.method === 'GET')).toHaveLength(1);
+  await expect(page.getByTestId('params-row')).toHaveCount(2);
+  expect(await opfs(page, 'webfold-downloads')).toEqual([]);
+  expect(errors).toEqual([]);
 });
