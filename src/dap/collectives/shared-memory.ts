@@ -8,7 +8,9 @@
  * even without a notify.
  *
  * Layout (Int32 words, then bytes):
- *   control  [0] P, [1] ring bytes, [2 + r] status of rank r (0 joining, 1 alive, 2 gone)
+ *   control  [0] P, [1] ring bytes, [2 + r] status of rank r (0 joining, 1 alive, 2 gone),
+ *            [2 + P + r] 1 + the rank whose loss made rank r stop (0: none), so that every rank
+ *            names the rank that failed first, not one that stopped because of it
  *   rings    for each (from, to), from ≠ to, in order: [write count, read count] (unsigned,
  *            wrapping) padded to 16 bytes, then `ring` data bytes (a power of two)
  * Whoever sees a rank die (the page or Node host: worker 'error'/'exit', terminate()) calls
@@ -47,7 +49,7 @@ async function waitChange(ta: Int32Array, index: number, value: number, ms: numb
 }
 
 function controlWords(P: number): number {
-  return Math.ceil(((2 + P) * 4) / HEADER) * (HEADER / 4);
+  return Math.ceil(((2 + 2 * P) * 4) / HEADER) * (HEADER / 4);
 }
 
 function ringIndex(P: number, from: number, to: number): number {
@@ -69,7 +71,7 @@ export function createSharedGroupMemory(P: number, ringBytes = 1 << 20): SharedA
   }
   const rings = P * (P - 1);
   const sab = new SharedArrayBuffer(controlWords(P) * 4 + rings * (HEADER + ringBytes));
-  const ctl = new Int32Array(sab, 0, 2 + P);
+  const ctl = new Int32Array(sab, 0, 2 + 2 * P);
   ctl[0] = P;
   ctl[1] = ringBytes;
   return sab;
@@ -137,7 +139,7 @@ export class SharedMemoryTransport implements Transport {
       throw new RangeError(`DAP: rank ${rank} is not in 0..${P - 1}`);
     }
     this.size = P;
-    this.ctl = new Int32Array(sab, 0, 2 + P);
+    this.ctl = new Int32Array(sab, 0, 2 + 2 * P);
     this.box = new Mailbox(rank, P, 'worker');
     const base = controlWords(P) * 4;
     const ringAt = (from: number, to: number) =>
@@ -155,12 +157,18 @@ export class SharedMemoryTransport implements Transport {
     return Atomics.load(this.ctl, 2 + k) === GONE;
   }
 
+  /** The rank to blame for rank k being gone: k, or the rank whose loss made k stop. */
+  private culprit(k: number): { rank: number; why: string } {
+    const cause = Atomics.load(this.ctl, 2 + this.size + k) - 1;
+    if (cause >= 0 && cause !== this.rank) {
+      return { rank: cause, why: `is gone (rank ${k} stopped after losing it)` };
+    }
+    return { rank: k, why: 'is gone (its worker exited, crashed or closed)' };
+  }
+
   private lostError(k: number): CollectiveError {
-    return new CollectiveError(
-      `DAP rank ${this.rank}: rank ${k} (worker) is gone (exited, crashed or closed)`,
-      k,
-      'lost',
-    );
+    const c = this.culprit(k);
+    return new CollectiveError(`DAP rank ${this.rank}: rank ${c.rank} (worker) ${c.why}`, c.rank, 'lost');
   }
 
   /** Writes bytes into the ring to rank k, waiting for room. */
@@ -223,7 +231,10 @@ export class SharedMemoryTransport implements Transport {
       if (!(await this.read(k, ring, tag)) || !(await this.read(k, ring, body))) break;
       this.box.deliver(k, decoder.decode(tag), body);
     }
-    if (!this.closed) this.box.fail(k, 'is gone (its worker exited, crashed or closed)');
+    if (!this.closed) {
+      const c = this.culprit(k);
+      this.box.fail(c.rank, c.why);
+    }
   }
 
   send(to: number, tag: string, data: Uint8Array): Promise<void> {
@@ -252,6 +263,8 @@ export class SharedMemoryTransport implements Transport {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.keepAlive);
+    const lost = this.box.firstLost()?.rank;
+    if (typeof lost === 'number') Atomics.store(this.ctl, 2 + this.size + this.rank, lost + 1);
     this.box.close(new CollectiveError(`DAP rank ${this.rank} has left the group`, this.rank, 'closed'));
     Atomics.store(this.ctl, 2 + this.rank, GONE);
     Atomics.notify(this.ctl, 2 + this.rank);
