@@ -155,9 +155,8 @@ test('a file that is not AlphaFold2 parameters is refused after a complete downl
   await page.getByTestId('params-url-input').fill(junk);
   await page.getByTestId('params-url-download').click();
   const error = page.getByTestId('params-url-error');
-  await expect(error).toContainText(
-    'not-params.npz is not a usable AlphaFold2 parameter file; it was deleted and nothing was stored.',
-  );
+  await expect(error).toContainText('not-params.npz is not a parameter file: it is not an .npz archive');
+  await expect(error).toContainText('The downloaded file was deleted; nothing was stored.');
   await expect(page.getByTestId('params-row')).toHaveCount(1);
   expect(await opfs(page, 'webfold-downloads')).toEqual([]);
 });

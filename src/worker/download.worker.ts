@@ -39,6 +39,10 @@ const api: DownloadWorkerApi = {
       const store = await opfsPartStore(url);
       const got = await downloadToPart(url, store, {
         signal: ac.signal,
+        freeBytes: async () => {
+          const est = await navigator.storage.estimate?.().catch(() => undefined);
+          return est?.quota !== undefined && est.usage !== undefined ? est.quota - est.usage : undefined;
+        },
         onProgress: (p) =>
           report({
             phase: p.phase,

@@ -132,6 +132,42 @@ describe('downloadToPart', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it('refuses to start without room for the rest, and keeps what it has', async () => {
+    const store = memoryPartStore();
+    const kept = await interrupted(store, 300_000);
+    const err = await downloadToPart(url, store, { freeBytes: async () => 1000 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'quota' });
+    expect((err as Error).message).toBe(
+      `Not enough browser storage to download ${url}: ${((FILE.length - kept) / 2 ** 20).toFixed(1)} MiB more needed, 0.0 MiB free for this site. ` +
+        `The ${(kept / 2 ** 20).toFixed(1)} MiB downloaded so far are kept. Free space (remove parameter sets you no longer need, or disk space), then Resume.`,
+    );
+    expect(store.bytes()).toHaveLength(kept);
+    await downloadToPart(url, store, { freeBytes: async () => 10 * 2 ** 20 });
+    expectFile(store.bytes());
+  });
+
+  it('turns a quota error while writing into a resumable storage message', async () => {
+    const store = memoryPartStore();
+    const open = store.open.bind(store);
+    let writes = 0;
+    store.open = async () => {
+      const f = await open();
+      return {
+        ...f,
+        write(data, at) {
+          if (++writes > 2) throw new DOMException('quota', 'QuotaExceededError');
+          f.write(data, at);
+        },
+      };
+    };
+    const err = await downloadToPart(url, store).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'quota',
+      message: expect.stringMatching(/^Not enough browser storage .* so far are kept/),
+    });
+    expect(store.meta?.bytes).toBe(store.bytes().length);
+  });
+
   it('names the HTTP status of a missing file', async () => {
     await expect(downloadToPart(`${server.url}/nope.npz`, memoryPartStore())).rejects.toThrow(
       /nope\.npz: HTTP 404 Not Found \(no file at this URL\)/,

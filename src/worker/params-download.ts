@@ -60,7 +60,7 @@ export interface DownloadProgress {
 
 export class DownloadError extends Error {
   constructor(
-    readonly code: 'http' | 'network' | 'interrupted' | 'size' | 'sha256' | 'cancelled',
+    readonly code: 'http' | 'network' | 'interrupted' | 'size' | 'sha256' | 'quota' | 'cancelled',
     message: string,
   ) {
     super(message);
@@ -88,6 +88,22 @@ export interface DownloadOptions {
   fetch?: typeof fetch;
   /** write the record every this many bytes (default 4 MiB) */
   checkpointBytes?: number;
+  /** bytes the storage can still take (navigator.storage.estimate), if known */
+  freeBytes?: () => Promise<number | undefined>;
+}
+
+function quotaError(url: string, need: number, free: number | undefined, kept: number): DownloadError {
+  return new DownloadError(
+    'quota',
+    `Not enough browser storage to download ${url}: ${mib(need)} more needed` +
+      (free !== undefined ? `, ${mib(free)} free for this site` : '') +
+      `. ${kept > 0 ? `The ${mib(kept)} downloaded so far are kept. ` : ''}Free space (remove parameter sets ` +
+      'you no longer need, or disk space), then Resume.',
+  );
+}
+
+function isQuotaError(err: unknown): boolean {
+  return (err as { name?: string })?.name === 'QuotaExceededError';
 }
 
 export interface DownloadOutcome {
@@ -185,6 +201,14 @@ export async function downloadToPart(
       complete: false,
       updatedAt: Date.now(),
     };
+    if (total !== undefined && opts.freeBytes) {
+      const free = await opts.freeBytes();
+      if (free !== undefined && free < total - have) {
+        await res.body?.cancel().catch(() => {});
+        await store.saveMeta(meta);
+        throw quotaError(url, total - have, free, have);
+      }
+    }
     await store.saveMeta(meta);
 
     let at = have;
@@ -220,6 +244,7 @@ export async function downloadToPart(
           if (err.code === 'size') await store.remove().catch(() => {});
           throw err;
         }
+        if (isQuotaError(err)) throw quotaError(url, (total ?? at) - at, undefined, at);
         if (signal?.aborted) {
           throw new DownloadError('cancelled', `download paused at ${mib(at)}; the bytes so far are kept`);
         }

@@ -5,10 +5,10 @@
 import { create } from 'zustand';
 import type { PartialDownload, UrlImportProgress, UrlImportVerification } from '../../worker/download-api.ts';
 import type { StoredParams } from '../../worker/fold-api.ts';
-import { errorMessage } from '../fold/client.ts';
 import { useInputStore } from '../input/store.ts';
 import { downloadClient } from './download-client.ts';
 import { useParamsStore } from './store.ts';
+import { explainUrlImportError } from './url-messages.ts';
 
 export type UrlImportState =
   | { status: 'idle' }
@@ -31,29 +31,6 @@ export interface UrlImportStore {
   discard(): Promise<void>;
   /** look for a kept download of the current URL */
   checkPartial(): Promise<void>;
-}
-
-function fileName(url: string): string {
-  try {
-    const p = new URL(url).pathname;
-    return decodeURIComponent(p.slice(p.lastIndexOf('/') + 1)) || url;
-  } catch {
-    return url;
-  }
-}
-
-function explain(url: string, err: unknown): { message: string; resumable: boolean } {
-  const message = errorMessage(err);
-  const name = err instanceof Error ? err.name : '';
-  if (/SHA-256 mismatch/.test(message)) return { message, resumable: false };
-  if (/broke off|ended early|could not reach|paused/.test(message)) return { message, resumable: true };
-  if (name === 'ParamsError' || /AlphaFold|parameter|npz|tar|shape|missing/i.test(message)) {
-    return {
-      message: `${fileName(url)} is not a usable AlphaFold2 parameter file; it was deleted and nothing was stored. ${message}`,
-      resumable: false,
-    };
-  }
-  return { message, resumable: false };
 }
 
 export const useUrlImportStore = create<UrlImportStore>()((set, get) => ({
@@ -88,7 +65,7 @@ export const useUrlImportStore = create<UrlImportStore>()((set, get) => ({
       useInputStore.getState().setSettings({ paramsId: r.stored.id });
       await useParamsStore.getState().refresh();
     } catch (err) {
-      const { message, resumable } = explain(url, err);
+      const { message, resumable } = explainUrlImportError(url, err);
       if (err instanceof Error && err.name === 'CancelledError') {
         set({ state: { status: 'paused', url, message } });
       } else {
