@@ -37,6 +37,15 @@ test('accept the CPU reference offer and fold a short demo sequence', async ({ p
   await expect(offer.getByTestId('use-cpu')).toHaveText('The CPU reference is selected');
   await expect(offer.getByTestId('use-cpu')).toBeDisabled();
   await expect(page.getByTestId('engine-label')).toContainText('CPU reference', { timeout: 60_000 });
+  // The fold button's estimate is the offer's: same cost model, same measured rate.
+  const seconds = Number(await estimate.getAttribute('data-seconds'));
+  await expect(page.getByTestId('engine-label')).toContainText(
+    /about .+ with the small demo model \(estimate for this computer\)/,
+  );
+  testInfo.annotations.push({
+    type: 'fold button label',
+    description: `${await page.getByTestId('engine-label').textContent()} (offer: ${seconds} s)`,
+  });
   await page.screenshot({ path: testInfo.outputPath('cpu-offer.png'), fullPage: true });
 
   const t0 = Date.now();

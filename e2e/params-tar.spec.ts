@@ -102,6 +102,8 @@ test('import one model out of a params .tar with the picker, see it listed, fold
   // Fold with it: the job names model_2 and, as model_2 has no PAE head, the result has no pTM.
   await page.getByTestId('sequence-input').fill(`>with_model_2\n${SEQUENCE}\n`);
   await page.getByTestId('recycles-input').fill('0');
+  // SwiftShader is slower than the CPU reference, so the fold runs there; the label estimates it.
+  await expect(page.getByTestId('engine-label')).toContainText(/about .+ with model_2 \(estimate/);
   await page.getByTestId('fold-button').click();
   const job = page.getByTestId('job').first();
   await expect(job.getByTestId('job-name')).toHaveText('with_model_2');

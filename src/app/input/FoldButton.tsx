@@ -1,9 +1,10 @@
 import { useEngineChoice } from '../fold/engine-store.ts';
 import { formatDuration } from '../fold/format.ts';
+import { useCpuEstimate } from '../gpu/use-cpu-estimate.ts';
 import { useJobsStore } from '../jobs/store.ts';
 import { useParamsStore } from '../params/store.ts';
 import { useInputStore } from './store.ts';
-import { cpuSecondsEstimate, jobNameFrom, type SequenceCheck } from './validate.ts';
+import { jobNameFrom, type SequenceCheck } from './validate.ts';
 
 /** Queues a job from the current input and settings. */
 export function FoldButton({ check }: { check: SequenceCheck }) {
@@ -38,10 +39,9 @@ export function FoldButton({ check }: { check: SequenceCheck }) {
     });
   };
 
-  const estimate =
-    check.status === 'ok' && choice && !choice.gpu && selected?.demo
-      ? cpuSecondsEstimate(check.length, settings.recycles + 1, alignment?.rows ?? 1)
-      : undefined;
+  const onCpu = choice !== undefined && !choice.gpu;
+  const cpu = useCpuEstimate(onCpu);
+  const estimate = check.status === 'ok' && onCpu && selected ? cpu.estimate : undefined;
 
   return (
     <div className="fold-row">
@@ -50,12 +50,8 @@ export function FoldButton({ check }: { check: SequenceCheck }) {
       </button>
       <span className="muted" data-testid="engine-label">
         {choice ? `Runs on: ${choice.label}` : 'Checking which engine to use…'}
-        {estimate !== undefined && ` · about ${formatDuration(estimate * 1000)} with the small demo model`}
-        {choice &&
-          !choice.gpu &&
-          selected &&
-          !selected.demo &&
-          ' · full-size models on the CPU reference take hours'}
+        {estimate !== undefined &&
+          ` · about ${formatDuration(estimate.seconds * 1000)} with ${selected?.demo ? 'the small demo model' : selected?.name} (estimate${cpu.measured ? ' for this computer' : ''})`}
       </span>
       {!selected && <span className="field-error">Choose a parameter set first.</span>}
     </div>

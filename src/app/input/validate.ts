@@ -84,10 +84,3 @@ export function jobNameFrom(description: string, fallback: string): string {
   const id = description.trim().split(/\s+/)[0] ?? '';
   return (id || fallback).slice(0, 60);
 }
-
-/** Rough CPU-reference time (s) for a sequence, from N_res³-dominated Evoformer cost. */
-export function cpuSecondsEstimate(numRes: number, iterations: number, msaRows = 1): number {
-  // Measured: ~1 s per iteration at N_res = 35 with the golden-size model in Chromium.
-  const perIteration = 1 * (numRes / 35) ** 2 * Math.max(1, Math.sqrt(msaRows / 20));
-  return perIteration * iterations;
-}
