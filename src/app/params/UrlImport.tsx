@@ -41,6 +41,7 @@ function verifiedText(v: UrlImportVerification): string {
 
 function ModelChoice({ models }: { models: string[] }) {
   const start = useUrlImportStore((s) => s.start);
+  const discard = useUrlImportStore((s) => s.discard);
   const [model, setModel] = useState(models.find((m) => m === 'model_1_ptm') ?? models[0]);
   const id = useId();
   return (
@@ -55,6 +56,9 @@ function ModelChoice({ models }: { models: string[] }) {
       </select>{' '}
       <button type="button" onClick={() => void start(model)}>
         Import {model}
+      </button>{' '}
+      <button type="button" className="secondary" onClick={() => void discard()}>
+        Discard the download
       </button>
     </div>
   );
@@ -187,9 +191,9 @@ export function UrlImport() {
           </button>
           {partial && !busy && state.status !== 'paused' && state.status !== 'failed' && (
             <span className="small" data-testid="params-url-partial">
-              {formatBytes(partial.bytes)}
-              {partial.total ? ` of ${formatBytes(partial.total)}` : ''} already downloaded (not usable until
-              complete and verified).{' '}
+              {partial.complete
+                ? `A complete download of this URL (${formatBytes(partial.bytes)}) is kept until a model is imported from it.`
+                : `${formatBytes(partial.bytes)}${partial.total ? ` of ${formatBytes(partial.total)}` : ''} already downloaded (not usable until complete and verified).`}{' '}
               <button type="button" className="link-button" onClick={() => void discard()}>
                 Discard
               </button>
