@@ -55,6 +55,17 @@ test('online once, then offline: the app starts, folds with the cached demo para
   expect(paths.some((p) => /^\/assets\/index-[^/]+\.js$/.test(p))).toBe(true);
   expect(paths.some((p) => p.endsWith('.map'))).toBe(false);
   testInfo.annotations.push({ type: 'precached files', description: String(paths.length) });
+  // Installable: Chromium finds a valid manifest, icons and a service worker.
+  const cdp = await context.newCDPSession(page);
+  const manifest = (await cdp.send('Page.getAppManifest')) as { errors: { message: string }[]; url: string };
+  expect(manifest.url).toMatch(/\/manifest\.webmanifest$/);
+  expect(manifest.errors).toEqual([]);
+  const installability = (await cdp.send('Page.getInstallabilityErrors')) as {
+    installabilityErrors: { errorId: string }[];
+  };
+  // Playwright's contexts are incognito, which Chromium reports on its own; nothing else may be.
+  expect(installability.installabilityErrors.filter((e) => e.errorId !== 'in-incognito')).toEqual([]);
+  await cdp.detach();
 
   await context.setOffline(true);
   await page.reload();
@@ -101,6 +112,40 @@ test('online once, then offline: the app starts, folds with the cached demo para
   await expect(page.getByTestId('job').first()).toHaveAttribute('data-status', 'done');
   await expect(page.getByTestId('result-residues')).toHaveText(String(SEQUENCE.length));
   expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+
+  // Storage panel, still offline: use by kind, persistence, cleanup of jobs and imported sets.
+  const storage = page.getByTestId('storage-panel');
+  const usage = storage.getByTestId('storage-usage');
+  await expect(usage).toContainText('used');
+  expect(Number(await usage.getAttribute('data-usage'))).toBeGreaterThan(0);
+  await expect(storage.locator('[data-kind="caches"]')).toBeVisible();
+  await expect(storage.getByTestId('storage-persisted')).toHaveAttribute('data-persisted', /^(true|false)$/);
+  await expect(storage.getByTestId('delete-finished-jobs')).toContainText('Delete finished jobs (1,');
+  await storage.getByTestId('delete-finished-jobs').click();
+  await storage.getByTestId('delete-finished-jobs-confirm').click();
+  await expect(page.getByTestId('job')).toHaveCount(0);
+  await expect(storage.getByTestId('delete-finished-jobs')).toBeDisabled();
+
+  await page.getByTestId('params-file-input').setInputFiles('test/fixtures/golden/params.npz');
+  await expect(page.getByTestId('params-import-done')).toContainText('Stored', { timeout: 120_000 });
+  await expect(page.getByTestId('params-row')).toHaveCount(2);
+  await expect(storage.getByTestId('delete-imported-params')).toContainText(
+    'Delete imported parameter sets (1,',
+  );
+  await storage.getByTestId('delete-imported-params').click();
+  await storage.getByTestId('delete-imported-params-confirm').click();
+  await expect(page.getByTestId('params-row')).toHaveCount(1);
+  await expect(storage.getByTestId('delete-imported-params')).toBeDisabled();
+  await page.screenshot({ path: testInfo.outputPath('offline-storage.png'), fullPage: true });
+
+  // The deletions are stored too.
+  await page.reload();
+  await expect(page.getByTestId('jobs-panel')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByTestId('params-row').first()).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('job')).toHaveCount(0);
+  await expect(page.getByTestId('params-row')).toHaveCount(1);
+  await expect(page.getByTestId('offline-status')).toHaveAttribute('data-state', 'ready');
+  await expect(page.getByTestId('offline-status')).toContainText('You are offline');
   expect(errors).toEqual([]);
 });
 

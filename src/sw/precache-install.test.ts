@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { buildManifest } from './manifest.ts';
+import { MemoryCaches } from './memory-caches.ts';
 import {
   CACHE_PREFIX,
   cacheNameOf,
@@ -9,50 +10,6 @@ import {
   PrecacheError,
   REVISION_HEADER,
 } from './precache-install.ts';
-
-/** Cache Storage in memory, with an optional byte quota over all caches. */
-class MemoryCache {
-  readonly entries = new Map<string, { body: ArrayBuffer; headers: [string, string][] }>();
-  constructor(private readonly owner: MemoryCaches) {}
-  async put(url: string, res: Response) {
-    const body = await res.arrayBuffer();
-    if (this.owner.usedBytes() + body.byteLength > this.owner.quota) {
-      throw new DOMException('quota', 'QuotaExceededError');
-    }
-    this.entries.set(url, { body, headers: [...res.headers] });
-  }
-  async match(url: string) {
-    const e = this.entries.get(url);
-    return e ? new Response(e.body.slice(0), { headers: e.headers }) : undefined;
-  }
-}
-
-class MemoryCaches {
-  readonly map = new Map<string, MemoryCache>();
-  quota = Number.POSITIVE_INFINITY;
-  usedBytes() {
-    let n = 0;
-    for (const c of this.map.values()) for (const e of c.entries.values()) n += e.body.byteLength;
-    return n;
-  }
-  async open(name: string) {
-    let c = this.map.get(name);
-    if (!c) this.map.set(name, (c = new MemoryCache(this)));
-    return c;
-  }
-  async delete(name: string) {
-    return this.map.delete(name);
-  }
-  async has(name: string) {
-    return this.map.has(name);
-  }
-  async keys() {
-    return [...this.map.keys()];
-  }
-  asCacheStorage() {
-    return this as unknown as CacheStorage;
-  }
-}
 
 const SCOPE = 'https://fold.example/';
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');

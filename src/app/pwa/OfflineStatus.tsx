@@ -7,7 +7,7 @@ export function OfflineStatus() {
   const offline = usePwaStore((s) => s.offline);
   const online = usePwaStore((s) => s.online);
   const canInstall = usePwaStore((s) => s.installPrompt !== undefined);
-  if (offline.kind === 'dev' || offline.kind === 'unsupported') {
+  if (offline.kind === 'dev' || offline.kind === 'unsupported' || offline.kind === 'starting') {
     return online ? null : (
       <p className="pwa-status" data-testid="offline-status" data-state="offline-no-copy">
         You are offline.

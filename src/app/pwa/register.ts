@@ -82,21 +82,37 @@ export function startPwa(): void {
     }
   });
   container.startMessages();
-  container
-    .register(SW_URL, { scope: import.meta.env.BASE_URL, updateViaCache: 'none' })
-    .then((reg) => {
-      registration = reg;
-      follow(reg, container);
-      const check = () => void reg.update().catch(() => {});
-      document.addEventListener('visibilitychange', () => {
-        if (document.visibilityState === 'visible') check();
-      });
-      setInterval(check, UPDATE_CHECK_MS);
-    })
-    .catch((err: unknown) => {
-      const message = err instanceof Error ? err.message : String(err);
-      set({ offline: { kind: 'failed', message: `the service worker could not be registered: ${message}` } });
-    });
+  void registerAndFollow(container);
+}
+
+async function registerAndFollow(container: ServiceWorkerContainer): Promise<void> {
+  const scope = new URL(import.meta.env.BASE_URL, window.location.href).href;
+  // An existing registration is followed at once: register() below also checks the server for
+  // an update, which takes a while (and fails offline).
+  const existing = await container.getRegistration(scope).catch(() => undefined);
+  if (existing) adopt(existing, container);
+  try {
+    adopt(
+      await container.register(SW_URL, { scope: import.meta.env.BASE_URL, updateViaCache: 'none' }),
+      container,
+    );
+  } catch (err) {
+    // Offline, the update check of an installed version fails; the installed version still works.
+    if (registration?.active) return;
+    const message = err instanceof Error ? err.message : String(err);
+    set({ offline: { kind: 'failed', message: `the service worker could not be registered: ${message}` } });
+  }
+}
+
+function adopt(reg: ServiceWorkerRegistration, container: ServiceWorkerContainer): void {
+  if (registration === reg) return;
+  registration = reg;
+  follow(reg, container);
+  const check = () => void reg.update().catch(() => {});
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') check();
+  });
+  setInterval(check, UPDATE_CHECK_MS);
 }
 
 /** The user accepted the update: the waiting version takes over, then the page reloads once. */

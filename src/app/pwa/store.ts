@@ -7,6 +7,8 @@ import { create } from 'zustand';
 import type { InstallProgress } from '../../sw/precache-install.ts';
 
 export type OfflineState =
+  /** the service worker's registration is being looked up */
+  | { kind: 'starting' }
   /** no service workers here (insecure context, some private modes) */
   | { kind: 'unsupported' }
   /** `vite dev`: no service worker is registered */
@@ -33,7 +35,7 @@ export interface PwaState {
 }
 
 export const usePwaStore = create<PwaState>()(() => ({
-  offline: { kind: 'saving' },
+  offline: { kind: 'starting' },
   online: typeof navigator === 'undefined' ? true : navigator.onLine,
   updateReady: false,
   updating: false,
