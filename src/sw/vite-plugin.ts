@@ -5,11 +5,12 @@
  * the server will send. Does nothing in `vite dev` (the app registers no service worker there).
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin, type ResolvedConfig } from 'vite';
-import { type BuiltFile, buildManifest, manifestBytes, SW_FILE } from './manifest.ts';
+import { APP_SHELL, type BuiltFile, buildManifest, manifestBytes, SW_FILE } from './manifest.ts';
 
 const SW_ENTRY = fileURLToPath(new URL('./sw.ts', import.meta.url));
 
@@ -66,6 +67,11 @@ export function webfoldServiceWorker(): Plugin {
       sequential: true,
       async handler() {
         const outDir = resolve(config.root, config.build.outDir);
+        if (!existsSync(join(outDir, APP_SHELL))) {
+          // A build of another page (the results demo in e2e): there is no app to take offline.
+          config.logger.info(`service worker: no ${APP_SHELL} in the output, so no ${SW_FILE}`);
+          return;
+        }
         const { code, manifest } = await serviceWorkerFor(outDir, config.root);
         await writeFile(join(outDir, SW_FILE), code);
         const mib = (manifestBytes(manifest) / 2 ** 20).toFixed(1);
