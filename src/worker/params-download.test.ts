@@ -7,6 +7,7 @@ import {
   expectedDigest,
   fetchSidecarSha256,
   memoryPartStore,
+  type PartMeta,
   verifyPart,
 } from './params-download.ts';
 
@@ -75,7 +76,41 @@ describe('downloadToPart', () => {
     expect(resume).toMatchObject({ range: `bytes=${kept}-`, status: 206, sent: FILE.length - kept });
     expect(resume.ifRange).toMatch(/^"[0-9a-f]{16}"$/);
     expectFile(store.bytes());
+    // Hashed as it arrived, across the resume: verifying reads nothing back.
+    expect(store.meta?.sha256).toBe(genuine().sha256);
     expect(await verifyPart(url, store, genuine())).toBe(genuine().sha256);
+  });
+
+  it('after a crash, bytes past the last checkpoint are fetched again and the hash continues from it', async () => {
+    const store = memoryPartStore();
+    const saved: PartMeta[] = [];
+    const save = store.saveMeta.bind(store);
+    store.saveMeta = async (m) => {
+      saved.push(structuredClone(m));
+      await save(m);
+    };
+    server.switches.cutAt = 450_000;
+    await downloadToPart(url, store, { checkpointBytes: 100_000 }).catch(() => {});
+    // A terminated worker never writes its last record: back to the last checkpoint.
+    const checkpoint = saved.at(-2)!;
+    expect(checkpoint.bytes).toBeGreaterThan(0);
+    expect(store.bytes().length).toBeGreaterThan(checkpoint.bytes);
+    store.meta = checkpoint;
+    const r = await downloadToPart(url, store);
+    expect(r.resumedFrom).toBe(checkpoint.bytes);
+    expect(server.requests.at(-1)?.range).toBe(`bytes=${checkpoint.bytes}-`);
+    expectFile(store.bytes());
+    expect(store.meta?.sha256).toBe(genuine().sha256);
+  });
+
+  it('a part kept without a hash state is hashed whole when verified', async () => {
+    const store = memoryPartStore();
+    await interrupted(store, 300_000);
+    store.meta!.hashState = undefined;
+    await downloadToPart(url, store);
+    expect(store.meta?.sha256).toBeUndefined();
+    expect(await verifyPart(url, store, genuine())).toBe(genuine().sha256);
+    expect(store.meta?.sha256).toBe(genuine().sha256);
   });
 
   it('starts over cleanly when the server ignores Range', async () => {

@@ -7,11 +7,13 @@
  * bytes so far). A retry asks for the rest with `Range: bytes=N-` and `If-Range: <validator>`; a
  * server that answers 200 instead (Range ignored, or the file changed) restarts the file from
  * byte 0. A download counts as complete only when it has the size the server announced
- * (Content-Length / Content-Range); then its SHA-256 is computed over every byte and compared with
- * the expected digest (typed by the user, or the server's `<url>.sha256`). Nothing here stores a
+ * (Content-Length / Content-Range). Its SHA-256 is computed over every byte as it is written (the
+ * hash state is saved with each checkpoint of the record, so a resume does not read the part back)
+ * and compared with the expected digest (typed by the user, or the server's `<url>.sha256`) before
+ * anything uses the file. Nothing here stores a
  * parameter set: the caller imports a complete, verified part and then removes it.
  */
-import { parseSha256, Sha256 } from '../model/params/sha256-stream.ts';
+import { parseSha256, Sha256, type Sha256State } from '../model/params/sha256-stream.ts';
 
 export interface PartMeta {
   url: string;
@@ -25,6 +27,8 @@ export interface PartMeta {
   complete: boolean;
   /** hex SHA-256 of the complete file, once computed */
   sha256?: string;
+  /** SHA-256 state over the first `bytes` bytes, so a resumed download hashes only the rest */
+  hashState?: Sha256State;
   updatedAt: number;
 }
 
@@ -142,6 +146,20 @@ export async function downloadToPart(
       restarted = true;
       have = 0;
     }
+    // The file is hashed as it arrives. A resume continues from the hash state saved with the
+    // record (bytes written after that checkpoint are dropped and fetched again); a part without
+    // one is hashed whole by verifyPart.
+    let hasher: Sha256 | undefined = new Sha256();
+    if (usable) {
+      const st = old.hashState;
+      if (st && st.length === old.bytes && old.bytes <= have) {
+        if (old.bytes < have) part.truncate(old.bytes);
+        have = old.bytes;
+        hasher = Sha256.resume(st);
+      } else {
+        hasher = undefined;
+      }
+    }
     const headers: Record<string, string> = {};
     if (have > 0 && old) {
       headers.Range = `bytes=${have}-`;
@@ -178,6 +196,7 @@ export async function downloadToPart(
         part.truncate(0);
         restarted = true;
         have = 0;
+        hasher = new Sha256();
       }
       const len = res.headers.get('content-encoding') ? null : res.headers.get('content-length');
       total = len !== null && /^\d+$/.test(len) ? Number(len) : undefined;
@@ -199,6 +218,7 @@ export async function downloadToPart(
       total,
       bytes: have,
       complete: false,
+      hashState: hasher?.state(),
       updatedAt: Date.now(),
     };
     if (total !== undefined && opts.freeBytes) {
@@ -215,7 +235,8 @@ export async function downloadToPart(
     let sinceCheckpoint = 0;
     const save = async (complete = false) => {
       part.flush();
-      await store.saveMeta({ ...meta, bytes: at, complete, updatedAt: Date.now() });
+      const hash = complete ? { sha256: hasher?.hex() } : { hashState: hasher?.state() };
+      await store.saveMeta({ ...meta, bytes: at, complete, ...hash, updatedAt: Date.now() });
     };
     if (res.status !== 416 && res.body) {
       const reader = res.body.getReader();
@@ -230,6 +251,7 @@ export async function downloadToPart(
             );
           }
           part.write(value, at);
+          hasher?.update(value);
           at += value.length;
           sinceCheckpoint += value.length;
           if (sinceCheckpoint >= checkpoint) {

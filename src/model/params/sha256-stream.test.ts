@@ -38,6 +38,17 @@ describe('Sha256 (incremental)', () => {
     }
   });
 
+  it('continues from a saved state as if never interrupted', () => {
+    const b = bytes(3000, 9);
+    for (const cut of [0, 1, 63, 64, 65, 1000, 2999]) {
+      const first = new Sha256().update(b.subarray(0, cut));
+      const saved = JSON.parse(JSON.stringify(first.state()));
+      expect(Sha256.resume(saved).update(b.subarray(cut)).hex(), `cut at ${cut}`).toBe(nodeHex(b));
+    }
+    expect(() => Sha256.resume({ h: [1], pending: [], length: 0 })).toThrow(/not a saved hash state/);
+    expect(() => Sha256.resume({ ...new Sha256().state(), length: 5 })).toThrow(/not a saved hash state/);
+  });
+
   it('hashes a Blob chunk by chunk with progress', async () => {
     const b = bytes(100_003);
     const seen: number[] = [];

@@ -24,6 +24,14 @@ const H0 = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b0568
 
 const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n));
 
+/** A hasher's state between updates, as plain JSON (to continue hashing a resumed download). */
+export interface Sha256State {
+  h: number[];
+  /** the bytes of the unfinished 64-byte block */
+  pending: number[];
+  length: number;
+}
+
 export class Sha256 {
   private readonly h = new Int32Array(H0);
   private readonly w = new Int32Array(64);
@@ -36,6 +44,32 @@ export class Sha256 {
 
   get bytesHashed(): number {
     return this.length;
+  }
+
+  /** The state so far; `Sha256.resume(state)` continues exactly here. */
+  state(): Sha256State {
+    if (this.done) throw new Error('Sha256: state() after digest()');
+    return {
+      h: Array.from(this.h),
+      pending: Array.from(this.block.subarray(0, this.fill)),
+      length: this.length,
+    };
+  }
+
+  static resume(state: Sha256State): Sha256 {
+    const ok =
+      state.h?.length === 8 &&
+      Array.isArray(state.pending) &&
+      state.pending.length < 64 &&
+      Number.isSafeInteger(state.length) &&
+      state.length % 64 === state.pending.length;
+    if (!ok) throw new Error('Sha256.resume: not a saved hash state');
+    const s = new Sha256();
+    s.h.set(state.h);
+    s.block.set(state.pending);
+    s.fill = state.pending.length;
+    s.length = state.length;
+    return s;
   }
 
   update(data: Uint8Array): this {
