@@ -5,8 +5,8 @@
  * download equals what the output writers (and so `webfold fold`) produce. No console errors.
  *
  * The demo page is not part of the app's build (vite.config.ts lists index.html only), so this
- * spec builds the app plus `src/app/results/results-demo.html` with Vite's API and serves it with
- * `vite preview` (same config and plugins, same COOP/COEP headers) on a free port.
+ * spec builds `src/app/results/results-demo.html` with Vite's API and serves it with
+ * `vite preview` (same config, same COOP/COEP headers) on a free port.
  */
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -32,13 +32,7 @@ test.beforeAll(async () => {
   await build({
     configFile: 'vite.config.ts',
     logLevel: 'error',
-    // index.html too: the app's build plugins (the service worker's precache manifest) expect it.
-    build: {
-      outDir: OUT_DIR,
-      emptyOutDir: true,
-      sourcemap: false,
-      rollupOptions: { input: ['index.html', PAGE.slice(1)] },
-    },
+    build: { outDir: OUT_DIR, emptyOutDir: true, sourcemap: false, rollupOptions: { input: PAGE.slice(1) } },
   });
   server = await preview({
     configFile: 'vite.config.ts',
