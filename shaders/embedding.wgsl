@@ -19,7 +19,9 @@
 //   extra: a = has_deletion, b = W [25, c_e], c = bias, idx = extra_msa classes, table =
 //          deletion_value, y = e
 // Workgroup layout: WG invocations, element n = (wid.x + wid.y · gridX) · WG + local index.
-// Precision: f32; the order of the adds matches the CPU reference's f32 roundings.
+// Precision: f32 arithmetic; the order of the adds matches the CPU reference's f32 roundings.
+// Storage type (alias prepended by the descriptor): y_t, the element type of y (f32, or f16 where
+// y is an activation stored in half precision: z, e, m).
 
 override WG: u32 = 256u;
 
@@ -40,7 +42,7 @@ struct Params {
 @group(0) @binding(3) var<storage, read> c: array<f32>;
 @group(0) @binding(4) var<storage, read> idx: array<i32>;
 @group(0) @binding(5) var<storage, read> table: array<f32>;
-@group(0) @binding(6) var<storage, read_write> y: array<f32>;
+@group(0) @binding(6) var<storage, read_write> y: array<y_t>;
 
 fn element(wid: vec3u, lid: u32) -> u32 {
   return (wid.x + wid.y * params.gridX) * WG + lid;
@@ -61,7 +63,7 @@ fn pair(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   let k = i32((params.bins - 1u) / 2u);
   let bin = u32(clamp(idx[i] - idx[j], -k, k) + k);
   let pairAB = a[i * 2u * C + ch] + a[j * 2u * C + C + ch];
-  y[e] = pairAB + (b[bin * C + ch] + c[ch]);
+  y[e] = y_t(pairAB + (b[bin * C + ch] + c[ch]));
 }
 
 @compute @workgroup_size(WG)
@@ -87,7 +89,7 @@ fn dgram(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid
       lin = b[q * C + ch] + c[ch];
     }
   }
-  y[e] = lin + y[e];
+  y[e] = y_t(lin + f32(y[e]));
 }
 
 @compute @workgroup_size(WG)
@@ -96,7 +98,7 @@ fn add(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: 
   if (e >= params.n) {
     return;
   }
-  y[e] = y[e] + a[e];
+  y[e] = y_t(f32(y[e]) + a[e]);
 }
 
 @compute @workgroup_size(WG)
@@ -109,5 +111,5 @@ fn extra(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid
   let ch = e % C;
   let sj = e / C;
   let aa = u32(idx[sj]);
-  y[e] = ((b[aa * C + ch] + a[sj] * b[23u * C + ch]) + table[sj] * b[24u * C + ch]) + c[ch];
+  y[e] = y_t(((b[aa * C + ch] + a[sj] * b[23u * C + ch]) + table[sj] * b[24u * C + ch]) + c[ch]);
 }

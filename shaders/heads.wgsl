@@ -8,7 +8,8 @@
 //   layout: WG invocations, one residue each; grid [⌈N/WG⌉, 1, 1]
 //
 // pae_tm  (section 1.9.7: the PAE head's Linear fused with its softmax, so the [N, N, NBINS]
-//          logits are never stored)
+//          logits are never stored); z is stored as z_t (an alias prepended by the descriptor:
+//          f32, or f16 storage), arithmetic is f32
 //   logits_ij = z_ij · W + b;  p = softmax(logits_ij)
 //   PAE_ij = Σ_b p_b · centre_b;   tm_ij = Σ_b p_b / (1 + (centre_b / d0)²)
 //   centre_b = (b + ½)·step for b < NBINS − 1, the last one step further; step = max_bin/(NBINS−2)
@@ -62,7 +63,7 @@ fn plddt_expectation(@builtin(global_invocation_id) gid: vec3u) {
 }
 
 // pae_tm bindings
-@group(0) @binding(0) var<storage, read> zPair: array<f32>;
+@group(0) @binding(0) var<storage, read> zPair: array<z_t>;
 @group(0) @binding(1) var<storage, read> paeW: array<f32>;
 @group(0) @binding(2) var<storage, read> paeB: array<f32>;
 @group(0) @binding(3) var<storage, read_write> pae: array<f32>;
@@ -88,7 +89,7 @@ fn pae_tm(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) li
     let pr = first + e / CZ;
     var v = 0.0;
     if (pr < pairs) {
-      v = zPair[pr * CZ + e % CZ];
+      v = f32(zPair[pr * CZ + e % CZ]);
     }
     zTile[e] = v;
   }

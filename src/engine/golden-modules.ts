@@ -319,7 +319,6 @@ const RUNNERS: Readonly<Record<string, Runner>> = {
       m: run.upload(m.data, 'msa_act'),
       mask: run.upload(run.input('msa_mask').data, 'msa_mask'),
       z,
-      mNorm: run.scratch(S * N * o.cm, 'LayerNorm(m)'),
       ab: run.scratch(S * N * 2 * o.C, 'a|b'),
     };
     await recordOuterProductMean(run.rec, N, S, w, bufs);

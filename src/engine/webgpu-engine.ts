@@ -18,6 +18,9 @@
  *   iteration, for the per-recycle metrics; the final outputs are read back once at the end.
  * With `onStage`, the per-layer structure-module stages are produced by re-running the GPU
  * structure module with 1..L layers (it is deterministic), only then.
+ * Precision (`options.precision`): with 'f16' the activations m, e and z (and the recycled z^prev,
+ * m^prev_1) are stored in half precision and every kernel that reads or writes them converts to
+ * f32 for its arithmetic; transients, weights and the structure module stay f32.
  * DISCREPANCY: the distogram symmetrisation (half + halfᵀ) and the softmax of the PAE logits
  * (`aligned_confidence_probs`) run on the host on the read-back final logits.
  * DISCREPANCY (temporary): with templates, the template pair stack and the template single
@@ -28,7 +31,9 @@
  */
 import { BufferPool, readFloat32 } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
-import { PipelineCache } from '../gpu/kernel.ts';
+import { GpuError } from '../gpu/errors.ts';
+import { readAs, toHalf } from '../gpu/half.ts';
+import { PipelineCache, type StorageType, storageBytes } from '../gpu/kernel.ts';
 import { Recorder } from '../gpu/launch.ts';
 import { computePredictedAlignedError } from '../model/confidence/index.ts';
 import {
@@ -179,6 +184,13 @@ export class WebGpuEngine implements Engine {
     env.ctx.assertAlive();
     const { ctx, pool } = env;
     const device = ctx.device;
+    const act: StorageType = opts.precision ?? 'f32';
+    if (act === 'f16' && !ctx.hasF16) {
+      throw new GpuError(
+        "precision f16: this adapter has no 'shader-f16' feature (f16 storage needs it); fold in f32",
+      );
+    }
+    const actBytes = storageBytes(act);
     const params = input.params.arrays as Params;
     const dw = this.weightsFor(env, params, input.params.name);
     const numRecycles = resolveNumRecycles(list, opts.numRecycles);
@@ -200,12 +212,14 @@ export class WebGpuEngine implements Engine {
       opts.onStage?.(key, value);
     };
     const emit = opts.onStage;
-    /** Reads a device buffer back as a stage (only when onStage is requested). */
-    const emitDevice = async (key: string, buf: GPUBuffer, shape: number[]) => {
+    /** Reads a device buffer (stored as `type`) back as a stage (only when onStage is requested). */
+    const emitDevice = async (key: string, buf: GPUBuffer, shape: number[], type: StorageType = 'f32') => {
       if (!emit) return;
       const n = shape.reduce((a, b) => a * b, 1);
-      emitHost(key, tensor(shape, await readFloat32(device, buf, n)));
+      emitHost(key, tensor(shape, await readAs(device, type, buf, n)));
     };
+    /** An activation (m, e, z: stored as `act`) read back as a stage. */
+    const emitAct = (key: string, buf: GPUBuffer, shape: number[]) => emitDevice(key, buf, shape, act);
 
     const evoBlocks = blockCount(params, EVOFORMER_ITERATION);
     const extraBlocks = blockCount(params, EXTRA_MSA_STACK);
@@ -220,8 +234,8 @@ export class WebGpuEngine implements Engine {
     const aatype = featureI32(first, 'aatype');
     const N = aatype.length;
     const held: GPUBuffer[] = [];
-    const acquire = (elements: number, label: string) => {
-      const b = pool.acquire(4 * Math.max(1, elements), label);
+    const acquire = (elements: number, label: string, bytesPer = 4) => {
+      const b = pool.acquire(bytesPer * Math.max(1, elements), label);
       held.push(b);
       return b;
     };
@@ -230,9 +244,9 @@ export class WebGpuEngine implements Engine {
     };
 
     // Persistent across iterations: two pair buffers (z and z^prev, swapped), m^prev_1.
-    let z = acquire(N * N * cz, 'z [N_res, N_res, c_z]');
-    let zPrev = acquire(N * N * cz, 'z^prev [N_res, N_res, c_z]');
-    const prevM1 = acquire(N * cm, 'm^prev_1 [N_res, c_m]');
+    let z = acquire(N * N * cz, 'z [N_res, N_res, c_z]', actBytes);
+    let zPrev = acquire(N * N * cz, 'z^prev [N_res, N_res, c_z]', actBytes);
+    const prevM1 = acquire(N * cm, 'm^prev_1 [N_res, c_m]', actBytes);
     {
       const enc = device.createCommandEncoder({ label: 'recycling state = 0' });
       enc.clearBuffer(zPrev);
@@ -243,6 +257,7 @@ export class WebGpuEngine implements Engine {
     const pbBuf = acquire(N * 3, 'x^prev pseudo-beta [N_res, 3]');
     const atomHistory = acquire((numRecycles + 1) * N * 111, 'atom37 per iteration [R+1, N_res, 37, 3]');
     const plddtHistory = acquire((numRecycles + 1) * N, 'pLDDT per iteration [R+1, N_res]');
+    const ptmHistory = acquire((numRecycles + 1) * 4, 'pTM, max PAE per iteration [R+1, 4]');
     {
       const enc = device.createCommandEncoder({ label: 'x^prev = 0' });
       enc.clearBuffer(pbBuf);
@@ -280,6 +295,7 @@ export class WebGpuEngine implements Engine {
             ? full
             : await runStructureModuleGpu(ctx, env.cache, pool, smW, sBuf, zBuf, aatype, mask, {
                 numLayers: l,
+                zType: act,
               });
         try {
           const parts: [keyof typeof per, GPUBuffer][] = [
@@ -327,8 +343,13 @@ export class WebGpuEngine implements Engine {
         );
       const scratch: GPUBuffer[] = [];
       const rec = new Recorder(ctx, env.cache, 'final logits heads');
-      /** [rows, bins] = x · W + b for the head at `path` (weights [c_in, bins]). */
-      const linearHead = async (x: GPUBuffer, rows: number, path: string): Promise<[GPUBuffer, number]> => {
+      /** [rows, bins] = x · W + b for the head at `path` (weights [c_in, bins]; x stored as xType). */
+      const linearHead = async (
+        x: GPUBuffer,
+        rows: number,
+        path: string,
+        xType: StorageType = 'f32',
+      ): Promise<[GPUBuffer, number]> => {
         const w = param(params, path, 'weights');
         const [cIn, bins] = w.shape;
         const out = pool.acquire(4 * Math.max(1, rows * bins), `${path} logits [rows, ${bins}]`);
@@ -337,7 +358,7 @@ export class WebGpuEngine implements Engine {
           rec,
           { M: rows, K: cIn, N: bins },
           { a: x, b: dw.array(`${path}//weights`), bias: dw.array(`${path}//bias`), c: out },
-          { bias: true },
+          { bias: true, types: { a: xType } },
         );
         return [out, bins];
       };
@@ -362,11 +383,11 @@ export class WebGpuEngine implements Engine {
           heads.lddt_logits = [logits, [N, headsW.lddtLogits.cOut]];
         }
         if (has(`${DISTOGRAM_HEAD}/half_logits`)) {
-          const [b, bins] = await linearHead(a.z, N * N, `${DISTOGRAM_HEAD}/half_logits`);
+          const [b, bins] = await linearHead(a.z, N * N, `${DISTOGRAM_HEAD}/half_logits`, act);
           heads.distogram_half = [b, [N, N, bins]];
         }
         if (has(`${MASKED_MSA_HEAD}/logits`)) {
-          const [b, bins] = await linearHead(a.m, S * N, `${MASKED_MSA_HEAD}/logits`);
+          const [b, bins] = await linearHead(a.m, S * N, `${MASKED_MSA_HEAD}/logits`, act);
           heads.masked_msa_logits = [b, [S, N, bins]];
         }
         if (has(`${EXPERIMENTALLY_RESOLVED_HEAD}/logits`)) {
@@ -374,16 +395,16 @@ export class WebGpuEngine implements Engine {
           heads.experimentally_resolved_logits = [b, [N, bins]];
         }
         if (has(`${PREDICTED_ALIGNED_ERROR_HEAD}/logits`)) {
-          const [b, bins] = await linearHead(a.z, N * N, `${PREDICTED_ALIGNED_ERROR_HEAD}/logits`);
+          const [b, bins] = await linearHead(a.z, N * N, `${PREDICTED_ALIGNED_ERROR_HEAD}/logits`, act);
           heads.tm_logits = [b, [N, N, bins]];
         }
         rec.submit();
 
-        const m = await read(a.m, [S, N, cm]);
+        const m = tensor([S, N, cm], await readAs(device, act, a.m, S * N * cm));
         const out: Record<string, NdArray> = {
           msa: m,
           msa_first_row: tensor([N, cm], m.data.slice(0, N * cm)),
-          pair: await read(a.z, [N, N, cz]),
+          pair: tensor([N, N, cz], await readAs(device, act, a.z, N * N * cz)),
           single: await read(a.sBuf, [N, cs]),
           structure_module_single: await read(sm.single, [N, smW.cS]),
           final_atom_positions: await read(sm.atom37, [N, 37, 3]),
@@ -441,8 +462,8 @@ export class WebGpuEngine implements Engine {
           held.push(b);
           return b;
         };
-        const iterAcquire = (elements: number, label: string) => {
-          const b = pool.acquire(4 * Math.max(1, elements), `r${r} ${label}`);
+        const iterAcquire = (elements: number, label: string, bytesPer = 4) => {
+          const b = pool.acquire(bytesPer * Math.max(1, elements), `r${r} ${label}`);
           iterBufs.push(b);
           held.push(b);
           return b;
@@ -463,44 +484,50 @@ export class WebGpuEngine implements Engine {
         const ri = iterUpload(residueIndex, 'residue_index [N_res]');
         const pairMaskBuf = iterUpload(pairMask.data, 'pair mask [N_res, N_res]');
         // m holds the N_seq cluster rows and, with templates, N_templ template rows after them
-        const m = iterAcquire((S + nTempl) * N * cm, 'm [N_seq + N_templ, N_res, c_m]');
+        const m = iterAcquire((S + nTempl) * N * cm, 'm [N_seq + N_templ, N_res, c_m]', actBytes);
         const lr = iterAcquire(N * 2 * cz, 'left|right single [N_res, 2 c_z]');
         let rec = new Recorder(ctx, env.cache, `r${r} embedders`);
         await recordInputEmbedder(
           rec,
           emb,
-          { nRes: N, nSeq: S },
+          { nRes: N, nSeq: S, act },
           { targetFeat: tf, msaFeat: mf, residueIndex: ri, lr, m, z },
         );
         rec.submit();
-        await emitDevice(at('input_msa_act'), m, [S, N, cm]);
-        await emitDevice(at('input_pair_act'), z, [N, N, cz]);
+        await emitAct(at('input_msa_act'), m, [S, N, cm]);
+        await emitAct(at('input_pair_act'), z, [N, N, cz]);
 
         // line 6: recycling embedder (zeros at the first iteration)
         progress('recycling', r);
         const pairUpdate = iterAcquire(N * N * cz, 'recycling pair update [N_res, N_res, c_z]');
         const msaUpdate = iterAcquire(N * cm, 'recycling first-row update [N_res, c_m]');
         rec = new Recorder(ctx, env.cache, `r${r} recycling embedder`);
-        await recordRecyclingPairUpdate(rec, emb, N, { prevZ: zPrev, pseudoBeta: pbBuf, update: pairUpdate });
-        await recordRecyclingMsaUpdate(rec, emb, N, { prevMsaFirstRow: prevM1, update: msaUpdate });
-        await recordAdd(rec, N * N * cz, pairUpdate, z);
-        await recordAdd(rec, N * cm, msaUpdate, m);
+        await recordRecyclingPairUpdate(
+          rec,
+          emb,
+          N,
+          { prevZ: zPrev, pseudoBeta: pbBuf, update: pairUpdate },
+          act,
+        );
+        await recordRecyclingMsaUpdate(rec, emb, N, { prevMsaFirstRow: prevM1, update: msaUpdate }, act);
+        await recordAdd(rec, N * N * cz, pairUpdate, z, act);
+        await recordAdd(rec, N * cm, msaUpdate, m, act);
         rec.submit();
         if (emit) {
-          await emitDevice(at('recycle_in_prev_msa_first_row'), prevM1, [N, cm]);
-          await emitDevice(at('recycle_in_prev_pair'), zPrev, [N, N, cz]);
+          await emitAct(at('recycle_in_prev_msa_first_row'), prevM1, [N, cm]);
+          await emitAct(at('recycle_in_prev_pair'), zPrev, [N, N, cz]);
           await emitDevice(at('recycle_in_prev_pseudo_beta'), pbBuf, [N, 3]);
           await emitDevice(at('recycle_msa_first_row_update'), msaUpdate, [N, cm]);
           await emitDevice(at('recycle_pair_update'), pairUpdate, [N, N, cz]);
-          await emitDevice(at('msa_act_after_recycling'), m, [S, N, cm]);
-          await emitDevice(at('pair_act_after_recycling'), z, [N, N, cz]);
+          await emitAct(at('msa_act_after_recycling'), m, [S, N, cm]);
+          await emitAct(at('pair_act_after_recycling'), z, [N, N, cz]);
         }
 
         // lines 9–12: template pair embedding (CPU reference; see the header)
         if (nTempl > 0) {
           const blocksPerTemplate = blockCount(params, TEMPLATE_PAIR_STACK);
           progress('template_embedding', r, 0, nTempl * blocksPerTemplate);
-          const zHost = tensor([N, N, cz], await readFloat32(device, z, N * N * cz));
+          const zHost = tensor([N, N, cz], await readAs(device, act, z, N * N * cz));
           const update = await templateEmbedding(features, zHost, pairMask, params, {
             onBlock: async (t, b, blocks) => {
               progress('template_embedding', r, t * blocks + b, nTempl * blocks);
@@ -510,7 +537,7 @@ export class WebGpuEngine implements Engine {
           if (emit) emitHost(at('template_pair_embedding'), update);
           const upd = iterUpload(update.data, 'template pair embedding [N_res, N_res, c_z]');
           rec = new Recorder(ctx, env.cache, `r${r} template pair embedding`);
-          await recordAdd(rec, N * N * cz, upd, z);
+          await recordAdd(rec, N * N * cz, upd, z, act);
           rec.submit();
         }
 
@@ -526,24 +553,30 @@ export class WebGpuEngine implements Engine {
           }
         }
         const extraMask = optionalF32(features, 'extra_msa_mask', [nExtra, N]) ?? ones([nExtra, N]);
-        const e = iterAcquire(nExtra * N * emb.ce, 'e [N_extra, N_res, c_e]');
+        const e = iterAcquire(nExtra * N * emb.ce, 'e [N_extra, N_res, c_e]', actBytes);
         const extraMaskBuf = iterUpload(extraMask.data, 'extra_msa_mask [N_extra, N_res]');
         rec = new Recorder(ctx, env.cache, `r${r} extra-MSA embedding`);
-        await recordExtraMsaEmbedding(rec, emb, nExtra * N, {
-          extraMsa: iterUpload(extraMsa, 'extra_msa [N_extra, N_res]'),
-          hasDeletion: iterUpload(
-            featureF32(features, 'extra_has_deletion', [nExtra, N]).data,
-            'extra_has_deletion',
-          ),
-          deletionValue: iterUpload(
-            featureF32(features, 'extra_deletion_value', [nExtra, N]).data,
-            'extra_deletion_value',
-          ),
-          e,
-        });
+        await recordExtraMsaEmbedding(
+          rec,
+          emb,
+          nExtra * N,
+          {
+            extraMsa: iterUpload(extraMsa, 'extra_msa [N_extra, N_res]'),
+            hasDeletion: iterUpload(
+              featureF32(features, 'extra_has_deletion', [nExtra, N]).data,
+              'extra_has_deletion',
+            ),
+            deletionValue: iterUpload(
+              featureF32(features, 'extra_deletion_value', [nExtra, N]).data,
+              'extra_deletion_value',
+            ),
+            e,
+          },
+          act,
+        );
         rec.submit();
-        await emitDevice(at('extra_msa_act'), e, [nExtra, N, emb.ce]);
-        await emitDevice(at('extra_stack_input_pair'), z, [N, N, cz]);
+        await emitAct(at('extra_msa_act'), e, [nExtra, N, emb.ce]);
+        await emitAct(at('extra_stack_input_pair'), z, [N, N, cz]);
         progress('extra_msa_stack', r, 0, extraBlocks);
         for (let b = 0; b < extraBlocks; b++) {
           if (nExtra > 0) {
@@ -552,16 +585,16 @@ export class WebGpuEngine implements Engine {
               dw,
               'extra_msa',
               b,
-              { nSeq: nExtra, nRes: N },
+              { nSeq: nExtra, nRes: N, act },
               { m: e, z, msaMask: extraMaskBuf, pairMask: pairMaskBuf },
             );
           }
           progressWhenDone('extra_msa_stack', r, b + 1, extraBlocks);
-          await emitDevice(at(`extra_block${b}_msa`), e, [nExtra, N, emb.ce]);
-          await emitDevice(at(`extra_block${b}_pair`), z, [N, N, cz]);
+          await emitAct(at(`extra_block${b}_msa`), e, [nExtra, N, emb.ce]);
+          await emitAct(at(`extra_block${b}_pair`), z, [N, N, cz]);
           await checkpoint(signal);
         }
-        await emitDevice(at('extra_stack_output_pair'), z, [N, N, cz]);
+        await emitAct(at('extra_stack_output_pair'), z, [N, N, cz]);
 
         // lines 7–8: template torsion rows appended to the MSA (CPU reference; see the header)
         let evoMsaMask = msaMask;
@@ -569,7 +602,8 @@ export class WebGpuEngine implements Engine {
           const tAatype = featureI32(features, 'template_aatype', [nTempl, N]);
           const single = templateSingleEmbedding(tAatype, templateTorsions(features, nTempl, N), params);
           if (emit) emitHost(at('template_single_embedding'), single.rows);
-          device.queue.writeBuffer(m, S * N * cm * 4, single.rows.data as Float32Array<ArrayBuffer>);
+          const rows = single.rows.data as Float32Array<ArrayBuffer>;
+          device.queue.writeBuffer(m, S * N * cm * actBytes, act === 'f16' ? toHalf(rows) : rows);
           evoMsaMask = tensor([S + nTempl, N]);
           evoMsaMask.data.set(msaMask.data, 0);
           evoMsaMask.data.set(single.mask.data, S * N);
@@ -578,8 +612,8 @@ export class WebGpuEngine implements Engine {
         const msaMaskBuf = iterUpload(evoMsaMask.data, 'msa mask [N_seq + N_templ, N_res]');
 
         // line 15: Evoformer stack
-        await emitDevice(at('evoformer_input_msa'), m, [nSeqEvo, N, cm]);
-        await emitDevice(at('evoformer_input_pair'), z, [N, N, cz]);
+        await emitAct(at('evoformer_input_msa'), m, [nSeqEvo, N, cm]);
+        await emitAct(at('evoformer_input_pair'), z, [N, N, cz]);
         progress('evoformer', r, 0, evoBlocks);
         for (let b = 0; b < evoBlocks; b++) {
           const n = await submitStackBlock(
@@ -587,13 +621,13 @@ export class WebGpuEngine implements Engine {
             dw,
             'evoformer',
             b,
-            { nSeq: nSeqEvo, nRes: N },
+            { nSeq: nSeqEvo, nRes: N, act },
             { m, z, msaMask: msaMaskBuf, pairMask: pairMaskBuf },
           );
           if (b === 0) this.lastBlockDispatches = n;
           progressWhenDone('evoformer', r, b + 1, evoBlocks);
-          await emitDevice(at(`evoformer_block${b}_msa`), m, [nSeqEvo, N, cm]);
-          await emitDevice(at(`evoformer_block${b}_pair`), z, [N, N, cz]);
+          await emitAct(at(`evoformer_block${b}_msa`), m, [nSeqEvo, N, cm]);
+          await emitAct(at(`evoformer_block${b}_pair`), z, [N, N, cz]);
           await checkpoint(signal);
         }
         // [N_res, c_s] single = Linear(m_1)
@@ -608,11 +642,11 @@ export class WebGpuEngine implements Engine {
             bias: dw.array(`${EVOFORMER_EMBED}/single_activations//bias`),
             c: sBuf,
           },
-          { bias: true },
+          { bias: true, types: { a: act } },
         );
         // line 17 (device part): m^prev_1 = m_1
         const enc = rec.commandEncoder;
-        enc.copyBufferToBuffer(m, 0, prevM1, 0, N * cm * 4);
+        enc.copyBufferToBuffer(m, 0, prevM1, 0, N * cm * actBytes);
         rec.submit();
 
         // line 16: structure module on the GPU (s and z stay on the device)
@@ -621,21 +655,13 @@ export class WebGpuEngine implements Engine {
         const isLast = r === numRecycles;
         const sm = await runStructureModuleGpu(ctx, env.cache, pool, smW, sBuf, z, aatype, seqMask.data, {
           numLayers,
+          zType: act,
         });
         progressWhenDone('structure_module', r, numLayers, numLayers);
         iterRelease.push(sm.release);
-        // pLDDT of this iteration (PAE/pTM only for the last one)
+        // pLDDT, PAE and pTM of this iteration (the per-recycle metrics)
         const heads = headsW
-          ? await runHeadsGpu(
-              ctx,
-              env.cache,
-              pool,
-              isLast ? headsW : { ...headsW, pae: undefined },
-              sm.single,
-              z,
-              N,
-              smW.cS,
-            )
+          ? await runHeadsGpu(ctx, env.cache, pool, headsW, sm.single, z, N, smW.cS, { zType: act })
           : null;
         if (heads) iterRelease.push(heads.release);
         {
@@ -647,6 +673,8 @@ export class WebGpuEngine implements Engine {
           }
           enc.copyBufferToBuffer(sm.atom37, 0, atomHistory, r * N * 111 * 4, N * 111 * 4);
           if (heads) enc.copyBufferToBuffer(heads.plddt, 0, plddtHistory, r * N * 4, N * 4);
+          // pTM is element 0 of heads.ptm (16-byte copy: element 1 is the max PAE)
+          if (heads?.ptm) enc.copyBufferToBuffer(heads.ptm, 0, ptmHistory, r * 16, 16);
           device.queue.submit([enc.finish()]);
         }
         if (emit) await emitStructureStages(r, sBuf, z, seqMask.data, sm);
@@ -672,11 +700,13 @@ export class WebGpuEngine implements Engine {
       await Promise.all(recycleDone);
       const atomsAll = await readFloat32(device, atomHistory, (numRecycles + 1) * N * 111);
       const plddtAll = headsW ? await readFloat32(device, plddtHistory, (numRecycles + 1) * N) : null;
+      const ptmAll = headsW?.pae ? await readFloat32(device, ptmHistory, (numRecycles + 1) * 4) : null;
       let prevAtoms: Float32Array | null = null;
       for (let r = 0; r <= numRecycles; r++) {
         const atoms = atomsAll.subarray(r * N * 111, (r + 1) * N * 111);
         const metrics: RecycleMetrics = { recycle: r, ms: recycleMs[r] - (r === 0 ? 0 : recycleMs[r - 1]) };
         if (plddtAll) metrics.meanPlddt = mean(plddtAll.subarray(r * N, (r + 1) * N));
+        if (ptmAll) metrics.ptm = ptmAll[r * 4];
         if (prevAtoms) metrics.caDistanceRmsChange = caDistanceRmsChange(prevAtoms, atoms, N);
         prevAtoms = atoms;
         recycles.push(metrics);

@@ -47,7 +47,7 @@ export function halfValue(h: number): number {
 }
 
 /** `x` as binary16 bits. */
-export function toHalf(x: ArrayLike<number>): Uint16Array {
+export function toHalf(x: ArrayLike<number>): Uint16Array<ArrayBuffer> {
   const out = new Uint16Array(x.length);
   for (let i = 0; i < x.length; i++) out[i] = halfBits(x[i]);
   return out;

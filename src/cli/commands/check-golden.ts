@@ -1,5 +1,5 @@
 /**
- * `webfold check-golden DIR [--backend cpu|webgpu] [--templates] [--only features|modules|model] [--json]`
+ * `webfold check-golden DIR [--backend cpu|webgpu] [--precision f32|f16] [--templates] [--only …] [--json]`
  * — qualifies an implementation against a golden set (the format of shared/golden): (a) the
  * features built from DIR/query.a3m, (b) every per-module pair in DIR/modules/index.json,
  * (c) the full model stage by stage for every recycle and the final outputs. Prints one row per
@@ -11,17 +11,21 @@ import { BackendUnavailableError, resolveBackend } from '../../model/golden/back
 import { runGoldenCheck } from '../../model/golden/check.ts';
 import { formatSummary, formatTable } from '../../model/golden/format.ts';
 import { loadGoldenDir } from '../../model/golden/loader-node.ts';
-import { GOLDEN_SECTIONS, type GoldenSection } from '../../model/golden/types.ts';
+import { GOLDEN_SECTIONS, type GoldenSection, type Precision } from '../../model/golden/types.ts';
 import { progressReporter } from './fold.ts';
 
 export const summary = 'check features, modules and the full model against a golden set';
 
-export const usage = `usage: webfold check-golden DIR [--backend cpu|webgpu] [--templates] [--only SECTION[,SECTION]] [--json]
+export const usage = `usage: webfold check-golden DIR [--backend cpu|webgpu] [--precision f32|f16] [--templates]
+                            [--only SECTION[,SECTION]] [--json]
 
 DIR is a golden set (params.npz, query.a3m, inputs*.npz, outputs*.npz, modules/*.npz +
 modules/index.json); sizes, heads, blocks and recycles are all read from the data.
   --backend B     cpu (default; the TypeScript reference) or webgpu (the GPU engine: every
                   module pair and the full model on the GPU)
+  --precision P   f32 (default) or f16: the model run stores its activations in f16
+                  (webgpu with shader-f16 only); end to end <= 0.05 A atoms, <= 0.5 pLDDT,
+                  <= 5e-3 pTM, stages <= 2e-2 x max |value|; modules stay f32
   --templates     also check the template features and the template run
                   (inputs_templates.npz -> outputs_templates.npz)
   --only S        features, modules or model (comma-separated for several; default all)
@@ -36,6 +40,7 @@ class UsageError extends Error {}
 interface Args {
   dir: string;
   backend: string;
+  precision: Precision;
   templates: boolean;
   only?: GoldenSection[];
   json: boolean;
@@ -44,6 +49,7 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const positional: string[] = [];
   let backend = 'cpu';
+  let precision: Precision = 'f32';
   let templates = false;
   let json = false;
   let only: GoldenSection[] | undefined;
@@ -59,7 +65,11 @@ function parseArgs(argv: string[]): Args {
       return v;
     };
     if (flag === '--backend') backend = value();
-    else if (flag === '--templates') templates = true;
+    else if (flag === '--precision') {
+      const p = value();
+      if (p !== 'f32' && p !== 'f16') throw new UsageError(`--precision takes f32 or f16 (got '${p}')`);
+      precision = p;
+    } else if (flag === '--templates') templates = true;
     else if (flag === '--json') json = true;
     else if (flag === '--only') {
       only = value()
@@ -80,7 +90,10 @@ function parseArgs(argv: string[]): Args {
       `expected exactly one golden DIR, got ${positional.length ? positional.join(' ') : 'none'}`,
     );
   }
-  return { dir: positional[0], backend, templates, only, json };
+  if (precision === 'f16' && backend !== 'webgpu') {
+    throw new UsageError('--precision f16 needs --backend webgpu (the CPU reference is f32 only)');
+  }
+  return { dir: positional[0], backend, precision, templates, only, json };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -111,6 +124,7 @@ export async function run(argv: string[]): Promise<number> {
   const progress = progressReporter(process.stderr);
   const result = await runGoldenCheck(loadGoldenDir(args.dir), {
     backend,
+    precision: args.precision,
     templates: args.templates,
     only: args.only,
     onSection: (s) => progress.note(`checking ${s}…`),

@@ -7,12 +7,12 @@
  * References: src/model/reference/{input-embedder,recycling-embedder,extra-msa-embedding}.ts.
  */
 import embeddingWgsl from '../../../shaders/embedding.wgsl?raw';
-import type { KernelDescriptor } from '../../gpu/kernel.ts';
+import type { KernelDescriptor, StorageType } from '../../gpu/kernel.ts';
 import type { Recorder } from '../../gpu/launch.ts';
 import { EVOFORMER_EMBED } from '../../model/reference/input-embedder.ts';
 import { LN_EPS, param } from '../../model/reference/ops.ts';
 import { RECYCLE_DGRAM } from '../../model/reference/recycling-embedder.ts';
-import { recordLayerNorm } from '../kernels/layernorm.ts';
+import { layerNormConfig, recordLayerNorm } from '../kernels/layernorm.ts';
 import { recordMatmul, unusedBinding } from '../kernels/matmul.ts';
 import type { DeviceWeights } from '../weights.ts';
 
@@ -28,13 +28,14 @@ interface EmbedDims {
 const WG = 256;
 const GRID_X = 65535;
 
-function embeddingKernel(entry: Entry): KernelDescriptor<EmbedDims> {
+function embeddingKernel(entry: Entry, yType: StorageType): KernelDescriptor<EmbedDims> {
   const groups = (d: EmbedDims) => Math.ceil(d.n / WG);
   return {
     name: 'embedding',
     source: embeddingWgsl,
     entryPoint: entry,
     constants: { WG },
+    types: { y_t: yType },
     bindings: [
       { name: 'params', kind: 'uniform' },
       { name: 'a', kind: 'read-only-storage' },
@@ -59,9 +60,10 @@ async function dispatchEmbedding(
   entry: Entry,
   dims: EmbedDims,
   bufs: Partial<Record<'a' | 'b' | 'c' | 'idx' | 'table', GPUBuffer>> & { y: GPUBuffer },
+  yType: StorageType = 'f32',
 ): Promise<void> {
   const dummy = unusedBinding(rec.ctx.device);
-  await rec.dispatch(embeddingKernel(entry), dims, {
+  await rec.dispatch(embeddingKernel(entry, yType), dims, {
     a: bufs.a ?? dummy,
     b: bufs.b ?? dummy,
     c: bufs.c ?? dummy,
@@ -71,9 +73,15 @@ async function dispatchEmbedding(
   });
 }
 
-/** Records y[0..n) += x[0..n). */
-export async function recordAdd(rec: Recorder, n: number, x: GPUBuffer, y: GPUBuffer): Promise<void> {
-  await dispatchEmbedding(rec, 'add', { n }, { a: x, y });
+/** Records y[0..n) += x[0..n) (x f32, y stored as `yType`). */
+export async function recordAdd(
+  rec: Recorder,
+  n: number,
+  x: GPUBuffer,
+  y: GPUBuffer,
+  yType: StorageType = 'f32',
+): Promise<void> {
+  await dispatchEmbedding(rec, 'add', { n }, { a: x, y }, yType);
 }
 
 export interface EmbedderWeights {
@@ -170,7 +178,7 @@ export function embedderWeights(dw: DeviceWeights, path = EVOFORMER_EMBED): Embe
 export async function recordInputEmbedder(
   rec: Recorder,
   w: EmbedderWeights,
-  sizes: { nRes: number; nSeq: number },
+  sizes: { nRes: number; nSeq: number; act?: StorageType },
   bufs: {
     targetFeat: GPUBuffer;
     msaFeat: GPUBuffer;
@@ -181,6 +189,7 @@ export async function recordInputEmbedder(
   },
 ): Promise<void> {
   const { nRes: N, nSeq: S } = sizes;
+  const act = sizes.act ?? 'f32';
   // [N_res, 2·c_z] a | b  (line 1)
   await recordMatmul(
     rec,
@@ -194,20 +203,21 @@ export async function recordInputEmbedder(
     'pair',
     { n: N * N * w.cz, nRes: N, c: w.cz, bins: w.relBins },
     { a: bufs.lr, b: w.relW, c: w.relB, idx: bufs.residueIndex, y: bufs.z },
+    act,
   );
   // [N_seq, N_res, c_m] m = Linear(msa_feat)  (line 4)
   await recordMatmul(
     rec,
     { M: S * N, K: w.cMsa, N: w.cm },
     { a: bufs.msaFeat, b: w.msaW, bias: w.msaB, c: bufs.m },
-    { bias: true },
+    { bias: true, types: { c: act } },
   );
   // m_s += Linear(target_feat) for every row s (A broadcast over the batch)  (line 4)
   await recordMatmul(
     rec,
     { M: N, K: w.cTarget, N: w.cm, batch: S, strideA: 0, strideB: 0, strideC: N * w.cm },
     { a: bufs.targetFeat, b: w.m1dW, bias: w.m1dB, c: bufs.m },
-    { bias: true, epilogue: 'residual-in-place' },
+    { bias: true, epilogue: 'residual-in-place', types: { c: act } },
   );
 }
 
@@ -220,12 +230,14 @@ export async function recordRecyclingPairUpdate(
   w: EmbedderWeights,
   nRes: number,
   bufs: { prevZ: GPUBuffer; pseudoBeta: GPUBuffer; update: GPUBuffer },
+  act: StorageType = 'f32',
 ): Promise<void> {
   const N = nRes;
   await recordLayerNorm(
     rec,
     { rows: N * N, C: w.cz, eps: LN_EPS },
     { x: bufs.prevZ, scale: w.prevPairScale, offset: w.prevPairOffset, y: bufs.update },
+    layerNormConfig(w.cz, 128, act),
   );
   await dispatchEmbedding(
     rec,
@@ -241,11 +253,13 @@ export async function recordRecyclingMsaUpdate(
   w: EmbedderWeights,
   nRes: number,
   bufs: { prevMsaFirstRow: GPUBuffer; update: GPUBuffer },
+  act: StorageType = 'f32',
 ): Promise<void> {
   await recordLayerNorm(
     rec,
     { rows: nRes, C: w.cm, eps: LN_EPS },
     { x: bufs.prevMsaFirstRow, scale: w.prevMsaScale, offset: w.prevMsaOffset, y: bufs.update },
+    layerNormConfig(w.cm, 128, act),
   );
 }
 
@@ -255,6 +269,7 @@ export async function recordExtraMsaEmbedding(
   w: EmbedderWeights,
   rows: number,
   bufs: { extraMsa: GPUBuffer; hasDeletion: GPUBuffer; deletionValue: GPUBuffer; e: GPUBuffer },
+  act: StorageType = 'f32',
 ): Promise<void> {
   await dispatchEmbedding(
     rec,
@@ -268,5 +283,6 @@ export async function recordExtraMsaEmbedding(
       table: bufs.deletionValue,
       y: bufs.e,
     },
+    act,
   );
 }

@@ -15,12 +15,13 @@
  * buffers to the next module, which runs after this one in queue order.
  */
 import type { BufferPool } from '../../gpu/buffers.ts';
+import type { StorageType } from '../../gpu/kernel.ts';
 import type { Recorder } from '../../gpu/launch.ts';
 import { LN_EPS } from '../../model/reference/ops.ts';
 import type { AttentionDims, RowView } from '../kernels/attention.ref.ts';
 import { recordAttention } from '../kernels/attention.ts';
 import { recordGlobalAttention } from '../kernels/global-attention.ts';
-import { recordLayerNorm } from '../kernels/layernorm.ts';
+import { layerNormConfig, recordLayerNorm } from '../kernels/layernorm.ts';
 import { recordMatmul } from '../kernels/matmul.ts';
 import type {
   AttentionModuleWeights,
@@ -53,6 +54,24 @@ function part(w: AttentionModuleWeights, n: number, strideB: number, strideL: nu
   return { offset: n * w.heads * w.headDim, strideB, strideL, strideH: w.headDim };
 }
 
+/** Sizes of a module application; `act` is the element type of m (or e) and z (default f32). */
+export interface ModuleSizes {
+  nSeq: number;
+  nRes: number;
+  act?: StorageType;
+}
+
+/** y[rows, C] = LN(x) (f32), x stored as `xType`. */
+async function layerNorm(
+  rec: Recorder,
+  rows: number,
+  C: number,
+  bufs: { x: GPUBuffer; scale: GPUBuffer; offset: GPUBuffer; y: GPUBuffer },
+  xType: StorageType = 'f32',
+): Promise<void> {
+  await recordLayerNorm(rec, { rows, C, eps: LN_EPS }, bufs, layerNormConfig(C, 128, xType));
+}
+
 /** LN(x) · W + b for `rows` rows of `w.c` channels: returns the projected [rows, width] buffer. */
 async function projectNormed(
   rec: Recorder,
@@ -60,14 +79,11 @@ async function projectNormed(
   x: GPUBuffer,
   rows: number,
   w: AttentionModuleWeights,
+  xType: StorageType = 'f32',
 ): Promise<GPUBuffer> {
   const xNorm = t.get(rows * w.c, 'LayerNorm(x)');
   // [rows, c]
-  await recordLayerNorm(
-    rec,
-    { rows, C: w.c, eps: LN_EPS },
-    { x, scale: w.lnScale, offset: w.lnOffset, y: xNorm },
-  );
+  await layerNorm(rec, rows, w.c, { x, scale: w.lnScale, offset: w.lnOffset, y: xNorm }, xType);
   const proj = t.get(rows * w.width, 'q|k|v|g');
   // [rows, width]
   await recordMatmul(
@@ -86,12 +102,13 @@ async function projectOut(
   rows: number,
   w: { heads: number; headDim: number; cOut: number; outW: GPUBuffer; outB: GPUBuffer },
   x: GPUBuffer,
+  xType: StorageType = 'f32',
 ): Promise<void> {
   await recordMatmul(
     rec,
     { M: rows, K: w.heads * w.headDim, N: w.cOut },
     { a: o, b: w.outW, bias: w.outB, c: x },
-    { bias: true, epilogue: 'residual-in-place' },
+    { bias: true, epilogue: 'residual-in-place', types: { c: xType } },
   );
 }
 
@@ -103,7 +120,7 @@ export async function recordMsaRowAttention(
   rec: Recorder,
   pool: BufferPool,
   w: RowAttentionWeights,
-  sizes: { nSeq: number; nRes: number },
+  sizes: ModuleSizes,
   bufs: { m: GPUBuffer; z: GPUBuffer; msaMask: GPUBuffer },
   label: string,
 ): Promise<void> {
@@ -112,13 +129,15 @@ export async function recordMsaRowAttention(
   const H = w.heads;
   const hc = H * w.headDim;
   // [N_seq, N_res, 4·H·C]  (lines 1–2, 5)
-  const proj = await projectNormed(rec, t, bufs.m, S * N, w);
+  const proj = await projectNormed(rec, t, bufs.m, S * N, w, sizes.act);
   // [N_res, N_res, c_z] LayerNorm(z)  (line 3)
   const zNorm = t.get(N * N * w.cz, 'LayerNorm(z)');
-  await recordLayerNorm(
+  await layerNorm(
     rec,
-    { rows: N * N, C: w.cz, eps: LN_EPS },
+    N * N,
+    w.cz,
     { x: bufs.z, scale: w.zLnScale, offset: w.zLnOffset, y: zNorm },
+    sizes.act,
   );
   // [N_res, N_res, H] pair bias b_ij^h  (line 3)
   const bias = t.get(N * N * H, 'pair bias');
@@ -150,7 +169,7 @@ export async function recordMsaRowAttention(
     out: o,
   });
   // [N_seq, N_res, c_m] m += o · W_o + b_o  (line 7)
-  await projectOut(rec, o, S * N, w, bufs.m);
+  await projectOut(rec, o, S * N, w, bufs.m, sizes.act);
   t.release();
 }
 
@@ -162,7 +181,7 @@ export async function recordMsaColumnAttention(
   rec: Recorder,
   pool: BufferPool,
   w: AttentionModuleWeights,
-  sizes: { nSeq: number; nRes: number },
+  sizes: ModuleSizes,
   bufs: { m: GPUBuffer; msaMask: GPUBuffer },
   label: string,
 ): Promise<void> {
@@ -170,7 +189,7 @@ export async function recordMsaColumnAttention(
   const t = new Transients(pool, label);
   const hc = w.heads * w.headDim;
   // [N_seq, N_res, 4·H·C]  (lines 1–2)
-  const proj = await projectNormed(rec, t, bufs.m, S * N, w);
+  const proj = await projectNormed(rec, t, bufs.m, S * N, w, sizes.act);
   // [N_seq, N_res, H, C]: batch = residue i, queries/keys = sequences  (lines 3–5)
   const o = t.get(S * N * hc, 'attention output');
   const dims: AttentionDims = {
@@ -188,7 +207,7 @@ export async function recordMsaColumnAttention(
   };
   await recordAttention(rec, dims, { q: proj, k: proj, v: proj, gate: proj, mask: bufs.msaMask, out: o });
   // [N_seq, N_res, c_m] m += o · W_o + b_o  (line 6)
-  await projectOut(rec, o, S * N, w, bufs.m);
+  await projectOut(rec, o, S * N, w, bufs.m, sizes.act);
   t.release();
 }
 
@@ -197,7 +216,7 @@ export async function recordMsaColumnGlobalAttention(
   rec: Recorder,
   pool: BufferPool,
   w: GlobalAttentionWeights,
-  sizes: { nSeq: number; nRes: number },
+  sizes: ModuleSizes,
   bufs: { m: GPUBuffer; msaMask: GPUBuffer },
   label: string,
 ): Promise<void> {
@@ -206,11 +225,7 @@ export async function recordMsaColumnGlobalAttention(
   const hc = w.heads * w.headDim;
   // [N_seq, N_res, c_e]  (line 1)
   const xNorm = t.get(S * N * w.c, 'LayerNorm(e)');
-  await recordLayerNorm(
-    rec,
-    { rows: S * N, C: w.c, eps: LN_EPS },
-    { x: bufs.m, scale: w.lnScale, offset: w.lnOffset, y: xNorm },
-  );
+  await layerNorm(rec, S * N, w.c, { x: bufs.m, scale: w.lnScale, offset: w.lnOffset, y: xNorm }, sizes.act);
   // [N_seq, N_res, H·C | C | C_v | H·C_v] q | k | v | g  (lines 2, 4, 7; the query is projected
   // per sequence and averaged in the kernel: mean and projection commute)
   const W = w.width;
@@ -241,7 +256,7 @@ export async function recordMsaColumnGlobalAttention(
     { q: proj, k: proj, v: proj, gate: proj, mask: bufs.msaMask, out: o },
   );
   // [N_seq, N_res, c_e] e += o · W_o + b_o  (line 8)
-  await projectOut(rec, o, S * N, w, bufs.m);
+  await projectOut(rec, o, S * N, w, bufs.m, sizes.act);
   t.release();
 }
 
@@ -257,6 +272,7 @@ export async function recordTriangleAttention(
   nRes: number,
   bufs: { z: GPUBuffer; pairMask: GPUBuffer },
   label: string,
+  act: StorageType = 'f32',
 ): Promise<void> {
   const N = nRes;
   const t = new Transients(pool, label);
@@ -264,7 +280,7 @@ export async function recordTriangleAttention(
   const hc = H * w.headDim;
   const W = w.width;
   // [N_res, N_res, 4·H·C + H'] q | k | v | g | bias  (lines 1–3)
-  const proj = await projectNormed(rec, t, bufs.z, N * N, w);
+  const proj = await projectNormed(rec, t, bufs.z, N * N, w, act);
   const ending = orientation === 'ending';
   // (batch b, position l) → pair (b, l) for the starting node, (l, b) for the ending node
   const [sB, sL] = ending ? [W, N * W] : [N * W, W];
@@ -299,6 +315,6 @@ export async function recordTriangleAttention(
     out: o,
   });
   // [N_res, N_res, c_z] z += o · W_o + b_o  (line 7)
-  await projectOut(rec, o, N * N, w, bufs.z);
+  await projectOut(rec, o, N * N, w, bufs.z, act);
   t.release();
 }

@@ -18,6 +18,7 @@
  * as one command buffer. Reference: src/model/reference/evoformer-block.ts.
  */
 import type { BufferPool } from '../../gpu/buffers.ts';
+import { type StorageType, storageBytes } from '../../gpu/kernel.ts';
 import type { Recorder } from '../../gpu/launch.ts';
 import { recordOuterProductMean } from '../kernels/outer-product-mean.ts';
 import {
@@ -48,6 +49,8 @@ export interface BlockSizes {
   /** N_seq (or N_extra_seq for the extra-MSA stack) */
   nSeq: number;
   nRes: number;
+  /** Element type of m (e) and z: f32, or f16 storage with f32 arithmetic (default f32). */
+  act?: StorageType;
 }
 
 export interface BlockBuffers {
@@ -77,11 +80,12 @@ async function transitionStep(
   x: GPUBuffer,
   chunkRows: number | undefined,
   label: string,
+  xType: StorageType,
 ): Promise<void> {
   const { c, hidden } = w.layout;
   if (c <= FUSED_TRANSITION_MAX_C) {
     // [rows, c] x += Transition(x), hidden activations in workgroup memory
-    await recordTransition(rec, rows, w.layout, w.buffer, { x }, { fused: true });
+    await recordTransition(rec, rows, w.layout, w.buffer, { x }, { fused: true, xType });
     return;
   }
   const chunk = transitionChunkRows(
@@ -89,6 +93,7 @@ async function transitionStep(
     c,
     rec.ctx.device.limits.minStorageBufferOffsetAlignment,
     chunkRows,
+    storageBytes(xType),
   );
   const bytes = transitionScratchBytes(chunk, { c, hidden });
   const t = new Transients(pool, label);
@@ -101,7 +106,7 @@ async function transitionStep(
     w.layout,
     w.buffer,
     { x, xNorm, hidden: hiddenBuf },
-    { fused: false, chunkRows: chunk },
+    { fused: false, chunkRows: chunk, xType },
   );
   t.release();
 }
@@ -115,8 +120,9 @@ async function triangleStep(
   bufs: BlockBuffers,
   rows: number | undefined,
   label: string,
+  zType: StorageType,
 ): Promise<void> {
-  const bytes = triangleScratchBytes(N, w.layout, rows ?? N);
+  const bytes = triangleScratchBytes(N, w.layout, rows ?? N, w.layout.c, zType);
   const t = new Transients(pool, label);
   // [N_res, N_res, c_z] z += TriangleMultiplication(z)
   await recordTriangleMultiplication(
@@ -133,7 +139,7 @@ async function triangleStep(
       right: t.get(bytes.right / 4, 'right'),
       t: t.get(bytes.t / 4, 't'),
     },
-    { rows },
+    { rows, zType },
   );
   t.release();
 }
@@ -153,6 +159,7 @@ export async function recordEvoformerBlock(
 ): Promise<number> {
   const before = rec.dispatches;
   const { nSeq: S, nRes: N } = sizes;
+  const act = sizes.act ?? 'f32';
   const at = (m: string) => `${label}/${m}`;
   // [N_seq, N_res, c_m]  (line 3)
   await recordMsaRowAttention(rec, pool, w.rowAttention, sizes, bufs, at('msa_row_attention_with_pair_bias'));
@@ -180,6 +187,7 @@ export async function recordEvoformerBlock(
     bufs.m,
     chunks.msaTransitionRows,
     at('msa_transition'),
+    act,
   );
   // [N_res, N_res, c_z]  (line 6)
   {
@@ -194,10 +202,9 @@ export async function recordEvoformerBlock(
         m: bufs.m,
         mask: bufs.msaMask,
         z: bufs.z,
-        mNorm: t.get(S * N * o.cm, 'LayerNorm(m)'),
         ab: t.get(S * N * 2 * o.C, 'a|b'),
       },
-      { rows: chunks.outerProductMeanRows },
+      { rows: chunks.outerProductMeanRows, act },
     );
     t.release();
   }
@@ -211,6 +218,7 @@ export async function recordEvoformerBlock(
     bufs,
     chunks.triangleRows,
     at('triangle_multiplication_outgoing'),
+    act,
   );
   await triangleStep(
     rec,
@@ -221,6 +229,7 @@ export async function recordEvoformerBlock(
     bufs,
     chunks.triangleRows,
     at('triangle_multiplication_incoming'),
+    act,
   );
   // [N_res, N_res, c_z]  (lines 9–10)
   await recordTriangleAttention(
@@ -231,6 +240,7 @@ export async function recordEvoformerBlock(
     N,
     bufs,
     at('triangle_attention_starting_node'),
+    act,
   );
   await recordTriangleAttention(
     rec,
@@ -240,6 +250,7 @@ export async function recordEvoformerBlock(
     N,
     bufs,
     at('triangle_attention_ending_node'),
+    act,
   );
   // [N_res, N_res, c_z]  (line 11)
   await transitionStep(
@@ -250,6 +261,7 @@ export async function recordEvoformerBlock(
     bufs.z,
     chunks.pairTransitionRows,
     at('pair_transition'),
+    act,
   );
   return rec.dispatches - before;
 }

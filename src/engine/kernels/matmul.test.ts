@@ -123,7 +123,11 @@ describe('matmul kernels vs CPU reference (real Dawn device)', () => {
     }
     // mixed: f16 activations in, f32 scratch out (and the reverse)
     await expectMatch({ M: 33, N: 130, K: 36 }, { epilogue: 'gate', types: { a: 'f16' } }, 6);
-    await expectMatch({ M: 7, N: 8, K: 12, batch: 2 }, { epilogue: 'residual-in-place', types: { c: 'f16' } }, 8);
+    await expectMatch(
+      { M: 7, N: 8, K: 12, batch: 2 },
+      { epilogue: 'residual-in-place', types: { c: 'f16' } },
+      8,
+    );
   });
 
   it('other tile shapes (override constants)', async () => {

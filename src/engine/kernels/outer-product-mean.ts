@@ -186,8 +186,6 @@ export interface OuterProductMeanBuffers {
   z: GPUBuffer;
   /** Scratch [seqChunk, N_res, 2C]. */
   ab: GPUBuffer;
-  /** Unused since LayerNorm is fused into the projection; accepted for older callers. */
-  mNorm?: GPUBuffer;
   /** Scratch [N_res, N_res, c_z]; needed only with more than one sequence chunk. */
   partial?: GPUBuffer;
 }

@@ -65,7 +65,9 @@ async function runGpu(
     left: pool.acquire(scratch.left, `${label} left`),
     right: pool.acquire(scratch.right, `${label} right`),
     t: pool.acquire(scratch.t, `${label} t`),
-    zOut: opts.channels ? pool.acquire((zType === 'f16' ? 2 : 4) * z.data.length, `${label} z out`) : undefined,
+    zOut: opts.channels
+      ? pool.acquire((zType === 'f16' ? 2 : 4) * z.data.length, `${label} z out`)
+      : undefined,
   };
   try {
     const rec = new Recorder(ctx, cache, label);

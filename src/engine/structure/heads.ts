@@ -11,7 +11,7 @@
  */
 import { type BufferPool, readFloat32 } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
-import type { PipelineCache } from '../../gpu/kernel.ts';
+import type { PipelineCache, StorageType } from '../../gpu/kernel.ts';
 import { Recorder } from '../../gpu/launch.ts';
 import { DEFAULT_MAX_ERROR_BIN } from '../../model/confidence/pae.ts';
 import { tmScoreD0 } from '../../model/confidence/ptm.ts';
@@ -51,7 +51,7 @@ export async function runHeadsGpu(
   z: GPUBuffer,
   N: number,
   cS: number,
-  opts: { maxErrorBin?: number } = {},
+  opts: { maxErrorBin?: number; zType?: StorageType } = {},
 ): Promise<HeadsGpuResult> {
   const L = 'heads';
   const f32 = (count: number, label: string) => pool.acquire(Math.max(1, count) * 4, `${L} ${label}`);
@@ -94,7 +94,7 @@ export async function runHeadsGpu(
       owned.push(pae, ptm);
       scratch.push(tm);
       const dims = { N, maxErrorBin: opts.maxErrorBin ?? DEFAULT_MAX_ERROR_BIN, d0: tmScoreD0(N) };
-      await rec.dispatch(paeTmKernel(w.pae.cIn, paeBins), dims, {
+      await rec.dispatch(paeTmKernel(w.pae.cIn, paeBins, opts.zType), dims, {
         zPair: z,
         paeW: w.pae.w,
         paeB: w.pae.b,

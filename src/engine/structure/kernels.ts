@@ -15,7 +15,7 @@ import angleResnetWgsl from '../../../shaders/angle_resnet.wgsl?raw';
 import backboneUpdateWgsl from '../../../shaders/backbone_update.wgsl?raw';
 import headsWgsl from '../../../shaders/heads.wgsl?raw';
 import ipaWgsl from '../../../shaders/ipa.wgsl?raw';
-import type { KernelDescriptor } from '../../gpu/kernel.ts';
+import type { KernelDescriptor, StorageType } from '../../gpu/kernel.ts';
 import { GRID_FOLD } from '../plan/workgroups.ts';
 
 /** Floats per residue frame record: quaternion (4) | translation (3) | rotation row-major (9). */
@@ -155,6 +155,7 @@ export function plddtKernel(bins: number, wg = 64): KernelDescriptor<ResidueDims
     source: headsWgsl,
     entryPoint: 'plddt_expectation',
     constants: { WG: wg, NBINS: bins },
+    types: { z_t: 'f32' },
     bindings: [
       { name: 'lddtLogits', kind: 'read-only-storage' },
       { name: 'plddt', kind: 'storage' },
@@ -183,13 +184,15 @@ function paeGroups(N: number): [number, number, number] {
   return [x, Math.ceil(g / x), 1];
 }
 
-export function paeTmKernel(cZ: number, bins: number): KernelDescriptor<PaeDims> {
+/** zType: the element type of z (f32, or f16 storage). */
+export function paeTmKernel(cZ: number, bins: number, zType: StorageType = 'f32'): KernelDescriptor<PaeDims> {
   if (bins > 256) throw new RangeError(`pae_tm: ${bins} bins > 256 invocations per workgroup`);
   return {
     name: 'heads',
     source: headsWgsl,
     entryPoint: 'pae_tm',
     constants: { NBINS: bins, CZ: cZ },
+    types: { z_t: zType },
     bindings: [
       { name: 'zPair', kind: 'read-only-storage' },
       { name: 'paeW', kind: 'read-only-storage' },
@@ -218,6 +221,7 @@ export function ptmReduceKernel(bins: number, wg = 64): KernelDescriptor<PaeDims
     source: headsWgsl,
     entryPoint: 'ptm_reduce',
     constants: { WG: wg, NBINS: bins },
+    types: { z_t: 'f32' },
     bindings: [
       { name: 'tmIn', kind: 'read-only-storage' },
       { name: 'ptmOut', kind: 'storage' },

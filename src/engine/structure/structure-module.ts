@@ -22,11 +22,11 @@
  */
 import type { BufferPool } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
-import type { PipelineCache } from '../../gpu/kernel.ts';
+import type { PipelineCache, StorageType } from '../../gpu/kernel.ts';
 import { Recorder } from '../../gpu/launch.ts';
 import { NUM_RESTYPES_WITH_UNK } from '../../model/geometry/rigid-group-tables.ts';
 import { DEFAULT_POSITION_SCALE } from '../../model/reference/structure-module.ts';
-import { recordLayerNorm } from '../kernels/layernorm.ts';
+import { layerNormConfig, recordLayerNorm } from '../kernels/layernorm.ts';
 import { recordMatmul } from '../kernels/matmul.ts';
 import {
   allAtomKernel,
@@ -129,6 +129,8 @@ export interface StructureModuleGpuOptions {
    * the pool and returned after recording.
    */
   zScratch?: GPUBuffer;
+  /** Element type of z (f32, or f16 storage); default f32. */
+  zType?: StorageType;
   /** Called after each layer is recorded (nothing has run yet). */
   onLayerRecorded?: (layer: number, dispatches: number) => void;
 }
@@ -253,7 +255,12 @@ export async function runStructureModuleGpu(
   try {
     // lines 1–3 and the pair bias
     await recordNorm(rec, N, cS, s, w.singleNorm, sInit);
-    await recordNorm(rec, N * N, cZ, z, w.pairNorm, zLn);
+    await recordLayerNorm(
+      rec,
+      { rows: N * N, C: cZ },
+      { x: z, scale: w.pairNorm.scale, offset: w.pairNorm.offset, y: zLn },
+      layerNormConfig(cZ, 128, opts.zType),
+    );
     await recordLinear(rec, N, sInit, w.initialProjection, sA);
     await recordLinear(rec, N * N, zLn, w.pairBias, pairBias);
     const setup = rec.dispatches;

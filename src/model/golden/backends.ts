@@ -42,6 +42,7 @@ export function engineBackend(
           onStage: opts.onStage,
           onProgress: opts.onProgress,
           signal: opts.signal,
+          precision: opts.precision,
         },
       });
       return prediction.outputs;

@@ -12,6 +12,7 @@ import {
   GOLDEN_SECTIONS,
   type GoldenBackend,
   type GoldenSection,
+  type Precision,
 } from './types.ts';
 
 export interface GoldenCheckOptions {
@@ -20,6 +21,8 @@ export interface GoldenCheckOptions {
   templates?: boolean;
   /** sections to run (default: all) */
   only?: readonly GoldenSection[];
+  /** storage precision of the model run (default f32; f16 with the f16 tolerances) */
+  precision?: Precision;
   onSection?: (section: GoldenSection) => void;
   onProgress?: (run: string, p: ForwardProgress) => void;
   signal?: AbortSignal;
@@ -27,6 +30,7 @@ export interface GoldenCheckOptions {
 
 export interface GoldenCheckResult {
   backend: string;
+  precision: Precision;
   set: string;
   templates: boolean;
   sections: GoldenSection[];
@@ -47,6 +51,7 @@ export async function runGoldenCheck(set: GoldenSet, opts: GoldenCheckOptions): 
       rows.push(
         ...(await checkModel(set, opts.backend, {
           templates: opts.templates,
+          precision: opts.precision,
           onProgress: opts.onProgress,
           signal: opts.signal,
         })),
@@ -56,6 +61,7 @@ export async function runGoldenCheck(set: GoldenSet, opts: GoldenCheckOptions): 
   const failed = rows.filter((r) => !r.passed).length;
   return {
     backend: opts.backend.name,
+    precision: opts.precision ?? 'f32',
     set: set.name,
     templates: !!opts.templates,
     sections,

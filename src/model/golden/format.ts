@@ -41,6 +41,7 @@ export function formatSummary(result: GoldenCheckResult): string {
   const verdict = result.passed ? 'PASS' : `FAIL (${result.failed} of ${result.rows.length} rows failed)`;
   return (
     `golden check of ${result.set} on backend '${result.backend}'` +
+    `${result.precision === 'f16' ? ' with f16 storage' : ''}` +
     `${result.templates ? ' (with templates)' : ''}: ${bySection.join(', ')} — ${verdict}`
   );
 }

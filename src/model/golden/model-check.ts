@@ -8,13 +8,15 @@
 import type { NdArray } from '../ndarray.ts';
 import { compareArrays, failedRow } from './compare.ts';
 import { GOLDEN_FILES, type GoldenSet } from './golden-set.ts';
-import { EXACT, finalTolerance, STAGE_REL_TOL } from './tolerances.ts';
-import type { CheckRow, ForwardProgress, GoldenBackend } from './types.ts';
+import { EXACT, finalTolerance, stageTolerance } from './tolerances.ts';
+import type { CheckRow, ForwardProgress, GoldenBackend, Precision } from './types.ts';
 
 const STAGE_KEY = /^r(\d+)\//;
 
 export interface ModelCheckOptions {
   templates?: boolean;
+  /** storage precision of the run (default f32); f16 applies the f16 tolerances */
+  precision?: Precision;
   onProgress?: (run: string, p: ForwardProgress) => void;
   signal?: AbortSignal;
 }
@@ -62,6 +64,7 @@ async function checkRun(
       numRecycles,
       structureLayers,
       signal: opts.signal,
+      precision: opts.precision,
       onProgress: opts.onProgress && ((p) => opts.onProgress?.(run.label, p)),
       onStage: (key, value) => {
         const want = golden[key];
@@ -73,7 +76,7 @@ async function checkRun(
             name(key),
             value,
             want,
-            want.dtype.startsWith('float') ? STAGE_REL_TOL : EXACT,
+            want.dtype.startsWith('float') ? stageTolerance(opts.precision) : EXACT,
           ),
         );
       },
@@ -87,7 +90,10 @@ async function checkRun(
   for (const k of stageKeys) rows.push(stageRows.get(k) ?? failedRow('model', name(k), missing));
   for (const k of finalKeys) {
     if (!result) rows.push(failedRow('model', name(k), missing));
-    else rows.push(compareArrays('model', name(k), result[k], golden[k], finalTolerance(k, golden[k].dtype)));
+    else {
+      const tol = finalTolerance(k, golden[k].dtype, opts.precision);
+      rows.push(compareArrays('model', name(k), result[k], golden[k], tol));
+    }
   }
   set.forget(run.outputs);
   set.forget(run.inputs);

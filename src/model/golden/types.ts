@@ -72,7 +72,12 @@ export interface BackendForwardOptions {
   onStage?: (key: string, value: NdArray) => void;
   onProgress?: (p: ForwardProgress) => void;
   signal?: AbortSignal;
+  /** storage precision of the activations (engines that offer f16 storage) */
+  precision?: Precision;
 }
+
+/** Storage precision a golden check runs the model with: f32 (exact path) or f16 storage. */
+export type Precision = 'f32' | 'f16';
 
 /**
  * An implementation under test. `forward` is the full model (final outputs under the golden
