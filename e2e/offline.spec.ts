@@ -4,8 +4,9 @@
  * goes offline and the page reloads: the app starts from the cache, still cross-origin isolated
  * (the cached responses are re-wrapped with COOP/COEP), folds with the cached demo parameters,
  * shows the structure in Mol* (read from Mol*'s own state), downloads the PDB, and the job with
- * its result survives another offline reload. A new version waits until the user accepts the
- * "Update available — reload" prompt. No console errors.
+ * its result survives another offline reload; the storage panel cleans up. A tab that crashes
+ * mid-fold while offline comes back with its queue from IndexedDB. A new version waits until the
+ * user accepts the "Update available — reload" prompt. No console errors.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
@@ -80,6 +81,7 @@ test('online once, then offline: the app starts, folds with the cached demo para
   await expect(page.getByTestId('params-row').first()).toHaveAttribute('data-demo', 'true');
   await expect(page.getByTestId('jobs-panel')).toHaveAttribute('data-hydrated', 'true');
   await expect(page.getByTestId('engine-label')).toContainText('Runs on:', { timeout: 60_000 });
+  expect(page.workers().length).toBeGreaterThan(0);
   for (const worker of page.workers())
     expect(await worker.evaluate(() => self.crossOriginIsolated)).toBe(true);
 
@@ -147,6 +149,58 @@ test('online once, then offline: the app starts, folds with the cached demo para
   await expect(page.getByTestId('offline-status')).toHaveAttribute('data-state', 'ready');
   await expect(page.getByTestId('offline-status')).toContainText('You are offline');
   expect(errors).toEqual([]);
+});
+
+test('the tab crashes mid-fold while offline: the queue comes back from IndexedDB and the queued job runs', async ({
+  page,
+  context,
+}) => {
+  const errors = collectErrors(page);
+  await openApp(page);
+  await waitOfflineReady(page);
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId('params-row').first()).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('jobs-panel')).toHaveAttribute('data-hydrated', 'true');
+
+  await page.getByTestId('sequence-input').fill(`>long_running\n${SEQUENCE.repeat(4)}`);
+  await page.getByTestId('recycles-input').fill('20');
+  await page.getByTestId('fold-button').click();
+  await page.getByTestId('sequence-input').fill(`>queued_next\n${SEQUENCE}`);
+  await page.getByTestId('recycles-input').fill('0');
+  await page.getByTestId('fold-button').click();
+  const running = page.getByTestId('job').filter({ hasText: 'long_running' });
+  await expect(running).toHaveAttribute('data-status', 'running');
+  await expect
+    .poll(async () => Number(await running.getByTestId('job-progress').getAttribute('data-fraction')), {
+      timeout: 120_000,
+    })
+    .toBeGreaterThan(0);
+  await expect(page.getByTestId('job').filter({ hasText: 'queued_next' })).toHaveAttribute(
+    'data-status',
+    'queued',
+  );
+
+  // A real renderer crash, not a polite unload.
+  const cdp = await context.newCDPSession(page);
+  const crashed = page.waitForEvent('crash');
+  void cdp.send('Page.crash').catch(() => {});
+  await crashed;
+
+  const again = await context.newPage();
+  const errorsAfter = collectErrors(again);
+  await again.goto('/');
+  expect(await again.evaluate(() => navigator.onLine)).toBe(false);
+  await expect(again.getByTestId('jobs-panel')).toHaveAttribute('data-hydrated', 'true');
+  const interrupted = again.getByTestId('job').filter({ hasText: 'long_running' });
+  await expect(interrupted).toHaveAttribute('data-status', 'interrupted');
+  await expect(interrupted.getByTestId('job-error')).toContainText('Interrupted');
+  const next = again.getByTestId('job').filter({ hasText: 'queued_next' });
+  await expect(next).toHaveAttribute('data-status', /done|failed/, { timeout: 300_000 });
+  await expect(next.getByTestId('job-error')).toHaveCount(0);
+  await expect(next).toHaveAttribute('data-status', 'done');
+  expect(errors).toEqual([]);
+  expect(errorsAfter).toEqual([]);
 });
 
 /**
