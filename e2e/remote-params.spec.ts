@@ -115,6 +115,31 @@ test('a download cut half-way resumes to a verified file, which becomes the sele
   expect(errors.filter((e) => !/net::ERR_CONTENT_LENGTH_MISMATCH/.test(e))).toEqual([]);
 });
 
+test('Pause stops a running download and keeps its bytes; Resume finishes it', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openApp(page);
+  await openForm(page, server.sha256(PATH));
+  server.switches.holdAt = 300_000;
+  await page.getByTestId('params-url-download').click();
+  const progress = page.getByTestId('params-url-progress');
+  await expect(progress).toHaveAttribute('data-phase', 'downloading');
+  await expect(progress).toHaveAttribute('data-done', '300000');
+  await expect(progress).toContainText('downloading 293.0 KiB of 758.4 KiB');
+  await page.getByTestId('params-url-pause').click();
+  const stopped = page.getByTestId('params-url-interrupted');
+  await expect(stopped).toContainText('download paused at 0.3 MiB; the bytes so far are kept');
+  server.release(); // the paused connection is gone: nothing more arrives on it
+  await expect(page.getByTestId('params-row')).toHaveCount(1);
+  await page.getByTestId('params-url-resume').click();
+  await expect(page.getByTestId('params-url-done')).toContainText(
+    `SHA-256 ${server.sha256(PATH)} matches the SHA-256 you entered; resumed at 293.0 KiB`,
+  );
+  const gets = server.requests.filter((r) => r.path === PATH && r.method === 'GET');
+  expect(gets.map((r) => r.range)).toEqual([undefined, 'bytes=300000-']);
+  await expect(page.getByTestId('params-row')).toHaveCount(2);
+  expect(errors).toEqual([]);
+});
+
 test('tampered bytes are refused naming expected and actual SHA-256, and nothing is kept', async ({
   page,
 }, testInfo) => {

@@ -6,6 +6,8 @@
  *
  *   cutAt        the next response stops after this many body bytes and the connection is
  *                destroyed (once), as when Wi-Fi drops half-way
+ *   holdAt       the next response sends this many body bytes, then waits for `release()`
+ *                (once), so a test can act while a download is surely under way
  *   tamper       serve the file with one byte changed (same size, its own ETag)
  *   ignoreRange  answer every GET with 200 and the whole file
  *   changed      a new ETag/Last-Modified, as if the file were replaced on the server
@@ -18,6 +20,7 @@ import { CORS_HEADERS, handlePreflight } from './cors.ts';
 
 export interface ParamsSwitches {
   cutAt?: number;
+  holdAt?: number;
   tamper: boolean;
   ignoreRange: boolean;
   changed: boolean;
@@ -40,6 +43,8 @@ export interface ParamsServer {
   url: string;
   switches: ParamsSwitches;
   requests: ParamsRequest[];
+  /** let a held response (holdAt) send the rest */
+  release(): void;
   /** SHA-256 (hex) of the genuine file */
   sha256(path: string): string;
   close(): Promise<void>;
@@ -72,6 +77,7 @@ export async function startParamsServer(
     ...initial,
   };
   const requests: ParamsRequest[] = [];
+  const held: (() => void)[] = [];
 
   const serve = (req: IncomingMessage, res: ServerResponse) => {
     if (handlePreflight(req, res)) return;
@@ -99,6 +105,18 @@ export async function startParamsServer(
         res.write(body.subarray(0, cut), () => {
           // Give the bytes time to leave before the connection drops (no RST over unread data).
           setTimeout(() => res.socket?.destroy(), 50);
+        });
+        return;
+      }
+      const hold = switches.holdAt;
+      if (hold !== undefined && hold < body.length) {
+        switches.holdAt = undefined;
+        entry.sent = hold;
+        res.write(body.subarray(0, hold));
+        held.push(() => {
+          if (res.destroyed || res.writableEnded) return;
+          entry.sent = body.length;
+          res.end(body.subarray(hold));
         });
         return;
       }
@@ -163,6 +181,9 @@ export async function startParamsServer(
     url,
     switches,
     requests,
+    release: () => {
+      for (const go of held.splice(0)) go();
+    },
     sha256: (path) => sha256Hex(files[path]),
     close: () =>
       new Promise<void>((resolve) => {

@@ -73,7 +73,11 @@ function Status() {
     case 'running': {
       const pct = Math.round(state.progress.fraction * 100);
       return (
-        <div data-testid="params-url-progress" data-phase={state.progress.phase}>
+        <div
+          data-testid="params-url-progress"
+          data-phase={state.progress.phase}
+          data-done={state.progress.done}
+        >
           <p className="small">
             {progressText(state.progress)} — {pct}%
           </p>
