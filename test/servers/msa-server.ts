@@ -39,6 +39,10 @@ export interface MsaSwitches {
   runningPolls: number;
   /** the job ends in ERROR instead of COMPLETE */
   jobError: boolean;
+  /** this many next submissions are answered HTTP 429 with Retry-After: 1 */
+  http429: number;
+  /** polls answer UNKNOWN, as when the server lost the ticket */
+  forgetTickets: boolean;
 }
 
 export interface MsaRequest {
@@ -91,7 +95,14 @@ function a3mFile(query: string, hits: string[][]): string {
 }
 
 export async function startMsaServer(port = 0, initial: Partial<MsaSwitches> = {}): Promise<MsaServer> {
-  const switches: MsaSwitches = { rateLimit: 0, runningPolls: 1, jobError: false, ...initial };
+  const switches: MsaSwitches = {
+    rateLimit: 0,
+    runningPolls: 1,
+    jobError: false,
+    http429: 0,
+    forgetTickets: false,
+    ...initial,
+  };
   const requests: MsaRequest[] = [];
   const tickets = new Map<string, { query: string; mode: string; polls: number }>();
   let next = 1;
@@ -115,6 +126,13 @@ export async function startMsaServer(port = 0, initial: Partial<MsaSwitches> = {
         res.end('<html><body>502 Bad Gateway</body></html>');
         return;
       }
+      if (switches.http429 > 0) {
+        switches.http429--;
+        entry.answer = 429;
+        res.writeHead(429, { ...CORS_HEADERS, 'Content-Type': 'text/plain', 'Retry-After': '1' });
+        res.end('Too Many Requests');
+        return;
+      }
       if (switches.rateLimit > 0) {
         switches.rateLimit--;
         return json({ status: 'RATELIMIT' });
@@ -131,7 +149,7 @@ export async function startMsaServer(port = 0, initial: Partial<MsaSwitches> = {
     const ticket = /^\/ticket\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && ticket) {
       const t = tickets.get(ticket[1]);
-      if (!t) return json({ id: ticket[1], status: 'UNKNOWN' });
+      if (!t || switches.forgetTickets) return json({ id: ticket[1], status: 'UNKNOWN' });
       t.polls++;
       const status: TicketStatus =
         t.polls <= switches.runningPolls ? 'RUNNING' : switches.jobError ? 'ERROR' : 'COMPLETE';

@@ -23,6 +23,8 @@ afterEach(() => {
     submitHttpStatus: undefined,
     runningPolls: 1,
     jobError: false,
+    http429: 0,
+    forgetTickets: false,
   });
   server.requests.length = 0;
 });
@@ -98,6 +100,35 @@ describe('searchMsa against the local ColabFold protocol server', () => {
       [2, 4, 'RATELIMIT'],
     ]);
     expect(server.requests.filter((q) => q.path === '/ticket/msa')).toHaveLength(3);
+  });
+
+  it('honours HTTP 429 with Retry-After', async () => {
+    server.switches.http429 = 1;
+    const states: RemoteMsaState[] = [];
+    const r = await searchMsa(SEQ, { host: server.url, onState: (s) => states.push(s), ...fast });
+    expect(r.rows).toBe(6);
+    expect(states.find((s) => s.state === 'rate-limited')).toEqual({
+      state: 'rate-limited',
+      attempt: 1,
+      retryInMs: 1000,
+      reason: 'HTTP 429',
+    });
+  });
+
+  it('gives up on a ticket the server keeps calling UNKNOWN', async () => {
+    server.switches.forgetTickets = true;
+    await expect(searchMsa(SEQ, { host: server.url, ...fast, maxUnknownPolls: 3 })).rejects.toMatchObject({
+      code: 'lost-ticket',
+      message: expect.stringMatching(
+        /no longer knows ticket ticket-\d+ \(status UNKNOWN 3 times\); search again/,
+      ),
+    });
+    const polls = server.requests.filter((q) => /^\/ticket\/ticket-/.test(q.path));
+    expect(polls.map((p) => (p.answer as { status: string }).status)).toEqual([
+      'UNKNOWN',
+      'UNKNOWN',
+      'UNKNOWN',
+    ]);
   });
 
   it('gives up on a persistent rate limit with a clear message', async () => {

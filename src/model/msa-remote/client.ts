@@ -283,10 +283,10 @@ export async function searchMsa(sequence: string, opts: RemoteMsaOptions = {}): 
   const tJob = Date.now();
   while (status === 'PENDING' || status === 'RUNNING' || status === 'UNKNOWN') {
     unknown = status === 'UNKNOWN' ? unknown + 1 : 0;
-    if (unknown > maxUnknown) {
+    if (unknown >= maxUnknown) {
       throw new RemoteMsaError(
         'lost-ticket',
-        `the MSA server at ${host} no longer knows ticket ${id} (status UNKNOWN ${unknown - 1} times); search again`,
+        `the MSA server at ${host} no longer knows ticket ${id} (status UNKNOWN ${unknown} times); search again`,
       );
     }
     onState({ state: status === 'RUNNING' ? 'running' : 'queued', ticket: id, elapsedMs: Date.now() - tJob });
