@@ -39,7 +39,13 @@ export {
   markGone,
   rankStatus,
 } from './collectives/shared-memory.ts';
-export { browserTabEnvironment, joinTabGroup, type TabEnvironment } from './collectives/tabs.ts';
+export {
+  browserTabEnvironment,
+  joinTabGroup,
+  type TabEnvironment,
+  tabJobFromLink,
+  tabJobLink,
+} from './collectives/tabs.ts';
 export { joinFromHost, startWorkerRanks, type WorkerRanks } from './collectives/worker-host.ts';
 export { allGatherBytes, allToAllBytes, type DapStack, partitionBlock, splitsAt } from './partition.ts';
 export { blockSchedule, type ScheduleEvent } from './schedule.ts';

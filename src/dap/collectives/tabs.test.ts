@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CollectiveError } from './collective.ts';
 import type { PeerCollective } from './peer-collective.ts';
-import { joinTabGroup, type TabEnvironment } from './tabs.ts';
+import { joinTabGroup, type TabEnvironment, tabJobFromLink, tabJobLink } from './tabs.ts';
 import { LockRegistry } from './web-locks.fixture.ts';
 
 const open: { close(): void }[] = [];
@@ -105,5 +105,16 @@ describe('tab transport (BroadcastChannel + Web Locks)', () => {
       /DAP job job-d: 1 of 2 tabs after 50 ms/,
     );
     await expect(joinTabGroup(t.env, { job: 'bad job!', size: 2 })).rejects.toThrow(/job id/);
+  });
+
+  it('invitation links carry the job and the rank count, and bad ones are refused', () => {
+    const link = tabJobLink('https://fold.example/app?x=1#old', 'job-7', 3);
+    expect(link).toBe('https://fold.example/app?x=1#dap=job-7&ranks=3');
+    expect(tabJobFromLink(link)).toEqual({ job: 'job-7', size: 3 });
+    expect(tabJobFromLink('https://fold.example/app')).toBeNull();
+    expect(() => tabJobFromLink('https://fold.example/#dap=job-7&ranks=0')).toThrow(
+      /ranks must be an integer/,
+    );
+    expect(() => tabJobLink('https://fold.example/', 'no spaces', 2)).toThrow(/job id/);
   });
 });

@@ -39,6 +39,31 @@ export function browserTabEnvironment(): TabEnvironment {
   return { locks, openChannel: (name) => new BroadcastChannel(name) };
 }
 
+/** The invitation link of a tab job: the page's URL with `#dap=<job>&ranks=<P>`. */
+export function tabJobLink(pageUrl: string, job: string, size: number): string {
+  checkJob(job, size);
+  const u = new URL(pageUrl);
+  u.hash = `dap=${encodeURIComponent(job)}&ranks=${size}`;
+  return u.href;
+}
+
+/** The job a link invites to, or null when the link has none; a malformed one is an error. */
+export function tabJobFromLink(url: string): { job: string; size: number } | null {
+  const params = new URLSearchParams(new URL(url).hash.replace(/^#/, ''));
+  const job = params.get('dap');
+  if (job === null) return null;
+  const size = Number(params.get('ranks'));
+  checkJob(job, size);
+  return { job, size };
+}
+
+function checkJob(job: string, size: number): void {
+  if (!/^[\w-]{1,64}$/.test(job))
+    throw new RangeError(`DAP: job id "${job}" must be 1–64 letters, digits, - or _`);
+  if (!Number.isInteger(size) || size < 1)
+    throw new RangeError(`DAP: ranks must be an integer ≥ 1 (got ${size})`);
+}
+
 export interface JoinTabsOptions extends PeerCollectiveOptions {
   /** Job id shared by the tabs (from the invitation link). Letters, digits, - and _. */
   job: string;
@@ -149,10 +174,7 @@ class TabTransport implements Transport {
  * collective once `size` tabs are present. Rejects after `joinTimeoutMs` with the count reached.
  */
 export async function joinTabGroup(env: TabEnvironment, opts: JoinTabsOptions): Promise<PeerCollective> {
-  if (!/^[\w-]{1,64}$/.test(opts.job))
-    throw new RangeError(`DAP: job id "${opts.job}" must be 1–64 letters, digits, - or _`);
-  if (!Number.isInteger(opts.size) || opts.size < 1)
-    throw new RangeError(`DAP: size must be an integer ≥ 1 (got ${opts.size})`);
+  checkJob(opts.job, opts.size);
   const tabId = opts.tabId ?? crypto.randomUUID();
   const { job, size } = opts;
 
