@@ -283,10 +283,19 @@ test('a new version waits for "Update available — reload", then takes over aft
       await page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.waiting)),
     ).toBe(true);
     await page.screenshot({ path: testInfo.outputPath('update-available.png') });
+    // A second tab on the old version offers the update as well.
+    const other = await page.context().newPage();
+    const otherErrors = collectErrors(other);
+    await other.goto(proxy.url);
+    await expect(other.getByTestId('update-prompt')).toHaveAttribute('data-kind', 'waiting');
 
     const reloaded = page.waitForEvent('load');
     await prompt.getByTestId('update-reload').click();
     await reloaded;
+    // The other tab is told it still runs the previous version, and reloads only when asked.
+    await expect(other.getByTestId('update-prompt')).toHaveAttribute('data-kind', 'elsewhere');
+    await expect(other.getByTestId('update-reload')).toHaveText('Reload this tab');
+    expect(otherErrors).toEqual([]);
     await expect(page.getByTestId('app-header')).toBeVisible();
     await expect(page.getByTestId('update-prompt')).toHaveCount(0);
     const version = await page.evaluate(

@@ -81,6 +81,10 @@ export function startPwa(): void {
       set({ offline: { kind: 'saving', progress: data.progress } });
     }
   });
+  container.addEventListener('controllerchange', () => {
+    // Not asked for here (no clients.claim() either): another tab pressed "reload".
+    if (!usePwaStore.getState().updating) set({ updateReady: false, updatedElsewhere: true });
+  });
   container.startMessages();
   void registerAndFollow(container);
 }

@@ -31,6 +31,8 @@ export interface PwaState {
   updateReady: boolean;
   /** the user accepted the update; the page reloads when the new version takes over */
   updating: boolean;
+  /** another tab accepted an update: this one still runs the old code until reloaded */
+  updatedElsewhere: boolean;
   installPrompt: InstallPromptEvent | undefined;
 }
 
@@ -39,5 +41,6 @@ export const usePwaStore = create<PwaState>()(() => ({
   online: typeof navigator === 'undefined' ? true : navigator.onLine,
   updateReady: false,
   updating: false,
+  updatedElsewhere: false,
   installPrompt: undefined,
 }));
