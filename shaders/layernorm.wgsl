@@ -8,11 +8,12 @@
 //   y[r, c] = (x[r, c] − mean[r]) · inverseSqrt(var[r] + eps) · scale[c] + offset[c]
 //
 // Bindings (group 0), row-major, channel axis fastest:
-//   0 x      [rows, C]  read
+//   0 x      [rows, C]  read: row r at offset + (r / groupRows) · groupStride + (r % groupRows) · C
+//                       (groups of contiguous rows, e.g. a column block of a row-major tensor)
 //   1 scale  [C]        read
 //   2 offset [C]        read
 //   3 y      [rows, C]  write (must not alias x)
-//   4 params uniform    { rows, C, eps, groupsX }
+//   4 params uniform    { rows, C, eps, groupsX, groupRows, groupStride, offset }
 // Storage type (alias prepended by the descriptor): x_t, the element type of x (f32, or f16 for
 // activations stored in half precision); y and the weights are f32.
 //
@@ -32,6 +33,10 @@ struct Params {
   C: u32,
   eps: f32,
   groupsX: u32,
+  groupRows: u32,
+  groupStride: u32,
+  offset: u32,
+  pad0: u32,
 }
 
 @group(0) @binding(0) var<storage, read> x: array<x_t>;
@@ -64,12 +69,13 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   let row = (wid.x + wid.y * params.groupsX) * rowsPerGroup + lid / THREADS_PER_ROW;
   let C = params.C;
   let inRange = row < params.rows;
+  let xBase = params.offset + (row / params.groupRows) * params.groupStride + (row % params.groupRows) * C;
   let base = row * C;
 
   var s = 0.0;
   if (inRange) {
     for (var c = lane; c < C; c += THREADS_PER_ROW) {
-      s += f32(x[base + c]);
+      s += f32(x[xBase + c]);
     }
   }
   let mean = segmentSum(lid, lane, s) / f32(C);
@@ -77,7 +83,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   var q = 0.0;
   if (inRange) {
     for (var c = lane; c < C; c += THREADS_PER_ROW) {
-      let d = f32(x[base + c]) - mean;
+      let d = f32(x[xBase + c]) - mean;
       q = fma(d, d, q);
     }
   }
@@ -86,7 +92,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
 
   if (inRange) {
     for (var c = lane; c < C; c += THREADS_PER_ROW) {
-      y[base + c] = fma((f32(x[base + c]) - mean) * inv, scale[c], offset[c]);
+      y[base + c] = fma((f32(x[xBase + c]) - mean) * inv, scale[c], offset[c]);
     }
   }
 }

@@ -23,7 +23,7 @@
 //   2 bias   [N]            read    (bound to a dummy when !HAS_BIAS)
 //   3 E      [batch, M, N]  read    gate or residual input, row stride lde, batch stride strideE
 //                                   (bound to a dummy for epilogues 0, 1, 4)
-//   4 C      [batch, M, N]  write   row stride ldc, batch stride strideC
+//   4 C      [batch, M, N]  write   row stride ldc, batch stride strideC, starting at element offsetC
 //   5 params uniform        runtime sizes, see Params
 // Storage types (aliases prepended by the kernel descriptor, src/gpu/kernel.ts): a_t for A, e_t for
 // E, c_t for C, each f32 or f16 (activations stored in half precision); B and bias are f32.
@@ -61,6 +61,10 @@ struct Params {
   strideB: u32,
   strideC: u32,
   strideE: u32,
+  offsetC: u32,
+  pad0: u32,
+  pad1: u32,
+  pad2: u32,
 }
 
 @group(0) @binding(0) var<storage, read> A: array<vec4<a_t>>;
@@ -177,7 +181,7 @@ fn storeRow(b: u32, row: u32, col: u32, acc: vec4f) {
   if (row >= params.M) {
     return;
   }
-  let rowBase = b * params.strideC + row * params.ldc;
+  let rowBase = params.offsetC + b * params.strideC + row * params.ldc;
   for (var j = 0u; j < 4u; j++) {
     if (col + j < params.N) {
       C[rowBase + col + j] = c_t(epilogue(acc[j], b, row, col + j, rowBase + col + j));

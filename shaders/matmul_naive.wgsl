@@ -29,6 +29,10 @@ struct Params {
   strideB: u32,
   strideC: u32,
   strideE: u32,
+  offsetC: u32,
+  pad0: u32,
+  pad1: u32,
+  pad2: u32,
 }
 
 @group(0) @binding(0) var<storage, read> A: array<f32>;
@@ -59,7 +63,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   if (HAS_BIAS) {
     acc += bias[col];
   }
-  let cIndex = b * params.strideC + row * params.ldc + col;
+  let cIndex = params.offsetC + b * params.strideC + row * params.ldc + col;
   let eIndex = b * params.strideE + row * params.lde + col;
   switch (EPILOGUE) {
     case 1u: {

@@ -58,7 +58,7 @@ export async function matmulCase(
   const e = epilogueReadsE(epilogue)
     ? roundTo(t.e, seededArray(Math.max(1, viewLength(d.batch, d.M, d.N, d.lde, d.strideE)), seed + 3, -2, 2))
     : undefined;
-  const cLen = Math.max(1, viewLength(d.batch, d.M, d.N, d.ldc, d.strideC));
+  const cLen = Math.max(1, d.offsetC + viewLength(d.batch, d.M, d.N, d.ldc, d.strideC));
   // C starts with data (the residual for residual-in-place; elsewhere it checks that gaps between
   // strided rows are left alone).
   const c0 = roundTo(t.c, seededArray(cLen, seed + 4, -2, 2));
@@ -94,7 +94,10 @@ export async function layerNormCase(
   const { ctx, cache, pool } = env;
   const d = resolveLayerNormDims(dims);
   const xType = cfg?.xType ?? 'f32';
-  const x = roundTo(xType, seededArray(Math.max(1, d.rows * d.C), seed, -3, 5));
+  const groups = Math.ceil(d.rows / d.groupRows);
+  const xLen =
+    groups === 0 ? 0 : d.offset + (groups - 1) * d.groupStride + Math.min(d.rows, d.groupRows) * d.C;
+  const x = roundTo(xType, seededArray(Math.max(1, xLen), seed, -3, 5));
   const scale = seededArray(d.C, seed + 1, 0.5, 1.5);
   const offset = seededArray(d.C, seed + 2, -0.5, 0.5);
   const label = `layernorm case ${d.rows}x${d.C}`;

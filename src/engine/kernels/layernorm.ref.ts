@@ -12,12 +12,29 @@ export interface LayerNormDims {
   C: number;
   /** Default 1e-5. */
   eps?: number;
+  /**
+   * Row r of x starts at element offset + ⌊r / groupRows⌋ · groupStride + (r mod groupRows) · C:
+   * groups of contiguous rows (default: one group, x dense from element 0). y is always dense.
+   */
+  groupRows?: number;
+  groupStride?: number;
+  offset?: number;
 }
 
 export type ResolvedLayerNormDims = Required<LayerNormDims>;
 
 export function resolveLayerNormDims(d: LayerNormDims): ResolvedLayerNormDims {
-  const r = { rows: d.rows, C: d.C, eps: d.eps ?? AF2_LAYERNORM_EPS };
+  const groupRows = d.groupRows ?? Math.max(1, d.rows);
+  const r = {
+    rows: d.rows,
+    C: d.C,
+    eps: d.eps ?? AF2_LAYERNORM_EPS,
+    groupRows,
+    groupStride: d.groupStride ?? groupRows * d.C,
+    offset: d.offset ?? 0,
+  };
+  if (!(Number.isInteger(groupRows) && groupRows >= 1))
+    throw new RangeError(`layernorm: groupRows ${groupRows}`);
   if (!Number.isInteger(r.rows) || r.rows < 0 || !Number.isInteger(r.C) || r.C < 1) {
     throw new RangeError(`layernorm: bad sizes rows=${r.rows} C=${r.C}`);
   }
@@ -32,17 +49,17 @@ export function layerNormRef(
   scale: ArrayLike<number>,
   offset: ArrayLike<number>,
 ): Float64Array {
-  const { rows, C, eps } = resolveLayerNormDims(dims);
+  const { rows, C, eps, groupRows, groupStride, offset: at } = resolveLayerNormDims(dims);
   const y = new Float64Array(rows * C);
   for (let r = 0; r < rows; r++) {
-    const base = r * C;
+    const xb = at + Math.floor(r / groupRows) * groupStride + (r % groupRows) * C;
     let s = 0;
-    for (let c = 0; c < C; c++) s += x[base + c];
+    for (let c = 0; c < C; c++) s += x[xb + c];
     const mean = s / C;
     let q = 0;
-    for (let c = 0; c < C; c++) q += (x[base + c] - mean) ** 2;
+    for (let c = 0; c < C; c++) q += (x[xb + c] - mean) ** 2;
     const inv = 1 / Math.sqrt(q / C + eps);
-    for (let c = 0; c < C; c++) y[base + c] = (x[base + c] - mean) * inv * scale[c] + offset[c];
+    for (let c = 0; c < C; c++) y[r * C + c] = (x[xb + c] - mean) * inv * scale[c] + offset[c];
   }
   return y;
 }

@@ -93,6 +93,15 @@ describe('layernorm kernel vs CPU reference (real Dawn device)', () => {
     }
   });
 
+  it('rows in groups (a column block of a row-major tensor) at an offset', async () => {
+    // 7 groups of 5 rows, 13 rows apart, starting 3 rows in: rows 3..7 of a [7, 13, C] tensor
+    for (const C of [16, 130]) {
+      const dims = { rows: 35, C, groupRows: 5, groupStride: 13 * C, offset: 3 * C };
+      const r = await layerNormCase(env, dims, 21 + C);
+      expect(r.maxAbsError, `C=${C}`).toBeLessThanOrEqual(r.tolerance);
+    }
+  });
+
   it('rows=65 C=384 with a non-default eps', async () => {
     const r = await layerNormCase(env, { rows: 65, C: 384, eps: 1e-3 }, 6);
     expect(r.maxAbsError).toBeLessThanOrEqual(r.tolerance);

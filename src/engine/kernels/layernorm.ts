@@ -61,11 +61,11 @@ export function layerNormKernel(cfg: LayerNormConfig): KernelDescriptor<LayerNor
     uniforms: (dims) => {
       const d = resolveLayerNormDims(dims);
       const g = groups(d);
-      const u = new Uint32Array(4);
+      const u = new Uint32Array(8);
       u[0] = d.rows;
       u[1] = d.C;
       new Float32Array(u.buffer)[2] = d.eps;
-      u[3] = Math.min(g, GRID_X);
+      u.set([Math.min(g, GRID_X), d.groupRows, d.groupStride, d.offset], 3);
       return u;
     },
   };

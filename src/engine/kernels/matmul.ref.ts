@@ -59,6 +59,8 @@ export interface MatmulDims {
   strideB?: number;
   strideC?: number;
   strideE?: number;
+  /** Element offset of C[0, 0, 0] in its buffer (a view into a larger tensor); default 0. */
+  offsetC?: number;
 }
 
 export type ResolvedMatmulDims = Required<MatmulDims>;
@@ -82,6 +84,7 @@ export function resolveMatmulDims(d: MatmulDims): ResolvedMatmulDims {
     strideB: d.strideB ?? d.K * ldb,
     strideC: d.strideC ?? d.M * ldc,
     strideE: d.strideE ?? d.M * lde,
+    offsetC: d.offsetC ?? 0,
   };
   for (const [k, v] of Object.entries(r)) {
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
@@ -112,7 +115,7 @@ export interface MatmulRefInputs {
 /** The reference result, in f64, with C's layout (elements outside the view copied from `c` or 0). */
 export function matmulRef(dims: MatmulDims, epilogue: Epilogue, inp: MatmulRefInputs): Float64Array {
   const d = resolveMatmulDims(dims);
-  const cLen = viewLength(d.batch, d.M, d.N, d.ldc, d.strideC);
+  const cLen = d.offsetC + viewLength(d.batch, d.M, d.N, d.ldc, d.strideC);
   const out = new Float64Array(Math.max(cLen, inp.c?.length ?? 0));
   if (inp.c) for (let i = 0; i < inp.c.length; i++) out[i] = inp.c[i];
   if (epilogueReadsE(epilogue) && !inp.e) throw new Error(`matmulRef: epilogue '${epilogue}' needs e`);
@@ -130,7 +133,7 @@ export function matmulRef(dims: MatmulDims, epilogue: Epilogue, inp: MatmulRefIn
       }
       for (let n = 0; n < d.N; n++) {
         let v = row[n] + (bias ? bias[n] : 0);
-        const ci = bi * d.strideC + m * d.ldc + n;
+        const ci = d.offsetC + bi * d.strideC + m * d.ldc + n;
         const ei = bi * d.strideE + m * d.lde + n;
         switch (epilogue) {
           case 'relu':

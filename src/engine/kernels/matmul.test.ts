@@ -110,6 +110,12 @@ describe('matmul kernels vs CPU reference (real Dawn device)', () => {
       { epilogue: 'residual', bias: true },
     );
     await expectMatch({ M: 9, N: 8, K: 12, lda: 16, ldc: 12, batch: 2 }, { epilogue: 'residual-in-place' });
+    // a view into a larger C (offsetC): a column block of a row-major tensor, batched over rows
+    await expectMatch(
+      { M: 3, N: 5, K: 7, batch: 4, ldc: 5, strideC: 20, offsetC: 10 },
+      { epilogue: 'residual-in-place', bias: true },
+    );
+    await expectMatch({ M: 3, N: 5, K: 7, batch: 2, ldc: 5, strideC: 20, offsetC: 5 }, {}, 2);
   });
 
   it('f16 storage of A, E and C (f32 arithmetic), aligned and unaligned, every epilogue', async () => {

@@ -79,6 +79,10 @@ function packParams(dims: MatmulDims): Uint32Array {
     d.strideB,
     d.strideC,
     d.strideE,
+    d.offsetC,
+    0,
+    0,
+    0,
   );
 }
 
