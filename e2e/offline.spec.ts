@@ -43,8 +43,13 @@ test('online once, then offline: the app starts, folds with the cached demo para
   context,
 }, testInfo) => {
   const errors = collectErrors(page);
+  const t0 = Date.now();
   await openApp(page);
   await waitOfflineReady(page);
+  testInfo.annotations.push({
+    type: 'first visit → offline copy saved',
+    description: `${Date.now() - t0} ms`,
+  });
   // The first load came from the network and stays there (no clients.claim()).
   expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull();
   const paths = await precachedPaths(page);
@@ -69,8 +74,10 @@ test('online once, then offline: the app starts, folds with the cached demo para
   await cdp.detach();
 
   await context.setOffline(true);
+  const t1 = Date.now();
   await page.reload();
   await expect(page.getByTestId('app-header')).toBeVisible();
+  testInfo.annotations.push({ type: 'offline reload → app shown', description: `${Date.now() - t1} ms` });
   expect(await page.evaluate(() => navigator.onLine)).toBe(false);
   expect(await page.evaluate(() => navigator.serviceWorker.controller?.state)).toBe('activated');
   expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
