@@ -4,9 +4,7 @@
  * Also the zip of all of them (fflate, no compression of already tiny files is worth avoiding).
  */
 import { strToU8, zipSync } from 'fflate';
-import type { RecycleMetrics } from '../../model/engine.ts';
-import { toMmcif, toPaeJson, toPdb, toScoresJson } from '../../model/output/index.ts';
-import { roundHalfEven } from '../../model/output/pae-json.ts';
+import { recycleScores, toMmcif, toPaeJson, toPdb, toScoresJson } from '../../model/output/index.ts';
 import { type AnyPrediction, isEnginePrediction } from './summary.ts';
 
 export type ResultFileKind = 'pdb' | 'mmcif' | 'pae' | 'scores' | 'a3m';
@@ -48,28 +46,6 @@ export function scoreTimings(p: AnyPrediction): Record<string, number> {
   for (const t of p.timings) timings[`model_${t.stage}`] = Math.round(t.ms);
   timings.total = Math.round(p.totalMs);
   return timings;
-}
-
-/** One iteration's metrics as the scores JSON carries them: snake_case and rounded like the
- *  headline scores (pLDDT 2 decimals, pTM 4, Å 3, whole ms); null where not measured. */
-export interface RecycleScores {
-  recycle: number;
-  mean_plddt: number | null;
-  ptm: number | null;
-  ca_distance_rms_change: number | null;
-  ms: number;
-}
-
-export function recycleScores(recycles: readonly RecycleMetrics[]): RecycleScores[] {
-  const round = (v: number | undefined, digits: number) =>
-    v === undefined ? null : roundHalfEven(v, digits);
-  return recycles.map((r) => ({
-    recycle: r.recycle,
-    mean_plddt: round(r.meanPlddt, 2),
-    ptm: round(r.ptm, 4),
-    ca_distance_rms_change: round(r.caDistanceRmsChange, 3),
-    ms: Math.round(r.ms),
-  }));
 }
 
 export function resultFiles(p: AnyPrediction, options: ResultFileOptions): ResultFile[] {

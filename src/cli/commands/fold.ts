@@ -1,10 +1,13 @@
 /**
  * `webfold fold INPUT --params FILE [--a3m FILE] [--model-name N] [--recycles R] [--seed S]
- *  [--msa-sampling af2|none] [--backend webgpu|cpu] --out DIR` — one AlphaFold2 monomer prediction:
- * features from a FASTA or A3M, parameters from an AF2 .npz (or a params .tar with --model-name),
- * the forward pass on the chosen backend (default webgpu: the WGSL engine on Dawn), and DIR/<name>.pdb, <name>.cif, <name>_pae.json (AFDB
- * layout) and <name>_scores.json. Progress goes to stderr (a bar on a terminal, one line per
- * stage otherwise).
+ *  [--msa-sampling af2|none] [--backend webgpu|cpu] [--precision f32|f16] --out DIR` — one
+ * AlphaFold2 monomer prediction: features from a FASTA or A3M, parameters from an AF2 .npz (or a
+ * params .tar with --model-name), the forward pass on the chosen backend (default webgpu: the WGSL
+ * engine on Dawn; `--precision f16` stores its activations in f16 where the adapter has
+ * shader-f16), and DIR/<name>.pdb, <name>.cif, <name>_pae.json (AFDB layout) and
+ * <name>_scores.json (with `extra.per_recycle` from the same helper as the app's download).
+ * Progress goes to stderr (a bar on a terminal, one line per stage otherwise). Nothing is written
+ * unless the fold succeeds.
  */
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -17,7 +20,7 @@ import { defaultCounts, rawFeaturesFromInputs } from '../../model/features/input
 import type { MsaSampling } from '../../model/features/msa-sampling.ts';
 import type { ForwardProgress } from '../../model/golden/types.ts';
 import type { NdArray } from '../../model/ndarray.ts';
-import { toMmcif, toPaeJson, toPdb, toScoresJson } from '../../model/output/index.ts';
+import { recycleScores, toMmcif, toPaeJson, toPdb, toScoresJson } from '../../model/output/index.ts';
 import { loadParams } from '../../model/params/load.ts';
 import { fileSource } from '../../model/params/source-node.ts';
 import { foldFraction } from '../../model/progress.ts';
@@ -26,7 +29,7 @@ import { createCpuEngine } from '../../model/reference/cpu-engine.ts';
 export const summary = 'predict a structure (PDB, mmCIF, PAE JSON, scores JSON) from a FASTA or A3M';
 
 export const usage = `usage: webfold fold INPUT --params FILE --out DIR [--a3m FILE] [--model-name N] [--recycles R]
-                    [--seed S] [--msa-sampling af2|none] [--backend webgpu|cpu]
+                    [--seed S] [--msa-sampling af2|none] [--backend webgpu|cpu] [--precision f32|f16]
 
 INPUT is a FASTA file (one sequence) or an .a3m alignment (first row = query).
   --params FILE       AF2 parameters: params_model_N[_ptm].npz, or an AlphaFold params .tar
@@ -38,6 +41,9 @@ INPUT is a FASTA file (one sequence) or an .a3m alignment (first row = query).
   --msa-sampling M    af2 (default: shuffle, cluster, BERT-mask 15%, seeded) or none (reproducible)
   --backend B         webgpu (default: the WGSL engine on the GPU, Dawn in Node) or cpu (the
                       TypeScript reference, slow on long inputs)
+  --precision P       f32 (default, exact) or f16: store the activations (m, e, z) in f16, half
+                      the memory, arithmetic in f32; small numerical differences (about 0.1
+                      pLDDT). webgpu only, on an adapter with the shader-f16 feature
   --out DIR           output directory (created if missing)
 
 Writes DIR/<name>.pdb, DIR/<name>.cif, DIR/<name>_pae.json (needs a _ptm model) and
@@ -109,11 +115,13 @@ export function progressReporter(stream: ProgressStream, now: () => number = Dat
 // Arguments
 // ---------------------------------------------------------------------------------------------
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 export const BACKENDS = ['cpu', 'webgpu'] as const;
+export const PRECISIONS = ['f32', 'f16'] as const;
+export type Precision = (typeof PRECISIONS)[number];
 
-interface Args {
+export interface Args {
   input: string;
   params: string;
   a3m?: string;
@@ -122,6 +130,7 @@ interface Args {
   seed: number;
   sampling: MsaSampling;
   backend: string;
+  precision: Precision;
   out: string;
 }
 
@@ -130,7 +139,8 @@ function count(flag: string, v: string): number {
   return Number(v);
 }
 
-function parseArgs(argv: string[]): Args {
+/** The fold's arguments, or a `UsageError` naming the bad one. */
+export function parseArgs(argv: string[]): Args {
   const positional: string[] = [];
   const opts: Record<string, string> = {};
   const known = [
@@ -141,6 +151,7 @@ function parseArgs(argv: string[]): Args {
     '--seed',
     '--msa-sampling',
     '--backend',
+    '--precision',
     '--out',
   ];
   for (let i = 0; i < argv.length; i++) {
@@ -167,6 +178,16 @@ function parseArgs(argv: string[]): Args {
   if (sampling !== 'af2' && sampling !== 'none') {
     throw new UsageError(`--msa-sampling must be 'af2' or 'none', got '${sampling}'`);
   }
+  const backend = opts['--backend'] ?? 'webgpu';
+  const precision = opts['--precision'] ?? 'f32';
+  if (precision !== 'f32' && precision !== 'f16') {
+    throw new UsageError(`--precision must be 'f32' or 'f16', got '${precision}'`);
+  }
+  if (precision === 'f16' && backend === 'cpu') {
+    throw new UsageError(
+      '--precision f16 needs --backend webgpu: the CPU reference computes in f32 only (drop --precision f16, or fold on webgpu)',
+    );
+  }
   return {
     input: positional[0],
     params: opts['--params'],
@@ -175,7 +196,8 @@ function parseArgs(argv: string[]): Args {
     recycles: opts['--recycles'] !== undefined ? count('--recycles', opts['--recycles']) : 3,
     seed: opts['--seed'] !== undefined ? count('--seed', opts['--seed']) : 0,
     sampling,
-    backend: opts['--backend'] ?? 'webgpu',
+    backend,
+    precision,
     out: opts['--out'],
   };
 }
@@ -274,7 +296,7 @@ export async function run(argv: string[]): Promise<number> {
   const progress = progressReporter(process.stderr);
   progress.note(
     `folding ${args.input}: N_res=${raw.numRes}, MSA rows=${raw.numSeq}, clusters=${clusters}, extra=${extra}, ` +
-      `${args.recycles} recycles, backend ${args.backend} (${engine.name}), model ${modelName}`,
+      `${args.recycles} recycles, backend ${args.backend} (${engine.name}), ${args.precision} activations, model ${modelName}`,
   );
   let pred: EnginePrediction;
   const abort = new AbortController();
@@ -284,7 +306,12 @@ export async function run(argv: string[]): Promise<number> {
     pred = await engine.fold({
       features: features.length === 1 ? features[0] : features,
       params: { name: modelName, arrays },
-      options: { numRecycles: args.recycles, onProgress: (p) => progress.update(p), signal: abort.signal },
+      options: {
+        numRecycles: args.recycles,
+        precision: args.precision,
+        onProgress: (p) => progress.update(p),
+        signal: abort.signal,
+      },
     });
   } catch (err) {
     if (!(err instanceof Error && err.name === 'AbortError')) throw err;
@@ -332,10 +359,11 @@ export async function run(argv: string[]): Promise<number> {
       extra: {
         backend: args.backend,
         engine: pred.engine,
+        precision: args.precision,
         msa_sampling: args.sampling,
         msa_clusters: clusters,
         extra_msa: extra,
-        per_recycle: pred.recycles,
+        per_recycle: recycleScores(pred.recycles),
       },
     }),
   );
