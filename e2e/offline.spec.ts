@@ -2,8 +2,8 @@
  * Issue 8 (PWA, offline, durability). Online once: the service worker saves the app (JS chunks,
  * workers, CSS, index.html, icons, the demo parameters) into its cache. Then the browser context
  * goes offline and the page reloads: the app starts from the cache, still cross-origin isolated
- * (the cached responses are re-wrapped with COOP/COEP), folds with the cached demo parameters,
- * shows the structure in Mol* (read from Mol*'s own state), downloads the PDB, and the job with
+ * (the cached responses are re-wrapped with COOP/COEP), folds with the cached demo parameters
+ * and with a set imported into OPFS while online, shows the structure in Mol* (read from Mol*'s own state), downloads the PDB, and the job with
  * its result survives another offline reload; the storage panel cleans up. A tab that crashes
  * mid-fold while offline comes back with its queue from IndexedDB. A new version waits until the
  * user accepts the "Update available — reload" prompt. No console errors.
@@ -15,6 +15,7 @@ import { expect, type Page, test } from '@playwright/test';
 import { collectErrors, openApp } from './fold-helpers.ts';
 
 const SEQUENCE = 'MKTAYIAKQRQISFVKSHFSRQ'; // 22 residues
+const GOLDEN_PARAMS = 'test/fixtures/golden/params.npz';
 
 /** Paths (relative to the origin) held by the app's precache, read in the page. */
 async function precachedPaths(page: Page): Promise<string[]> {
@@ -38,7 +39,7 @@ async function waitOfflineReady(page: Page): Promise<void> {
   );
 }
 
-test('online once, then offline: the app starts, folds with the cached demo parameters, shows Mol* and downloads', async ({
+test('online once, then offline: the app starts, folds with the cached demo set and an imported one, shows Mol*, downloads', async ({
   page,
   context,
 }, testInfo) => {
@@ -73,6 +74,11 @@ test('online once, then offline: the app starts, folds with the cached demo para
   expect(installability.installabilityErrors.filter((e) => e.errorId !== 'in-incognito')).toEqual([]);
   await cdp.detach();
 
+  // A parameter set imported while online (into OPFS) is there offline too.
+  await page.getByTestId('params-file-input').setInputFiles(GOLDEN_PARAMS);
+  await expect(page.getByTestId('params-import-done')).toContainText('Stored', { timeout: 120_000 });
+  await expect(page.getByTestId('params-row')).toHaveCount(2);
+
   await context.setOffline(true);
   const t1 = Date.now();
   await page.reload();
@@ -86,12 +92,14 @@ test('online once, then offline: the app starts, folds with the cached demo para
   // The demo parameters come from the cache (the worker's fetch goes through the service worker).
   await expect(page.getByTestId('params-row').first()).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('params-row').first()).toHaveAttribute('data-demo', 'true');
+  await expect(page.getByTestId('params-row')).toHaveCount(2);
   await expect(page.getByTestId('jobs-panel')).toHaveAttribute('data-hydrated', 'true');
   await expect(page.getByTestId('engine-label')).toContainText('Runs on:', { timeout: 60_000 });
   expect(page.workers().length).toBeGreaterThan(0);
   for (const worker of page.workers())
     expect(await worker.evaluate(() => self.crossOriginIsolated)).toBe(true);
 
+  await page.getByTestId('params-select').selectOption('demo');
   await page.getByTestId('sequence-input').fill(`>offline_fold\n${SEQUENCE}\n`);
   await page.getByTestId('recycles-input').fill('1');
   await page.getByTestId('fold-button').click();
@@ -115,10 +123,31 @@ test('online once, then offline: the app starts, folds with the cached demo para
   expect(caLines).toHaveLength(SEQUENCE.length);
   await page.screenshot({ path: testInfo.outputPath('offline-fold.png'), fullPage: true });
 
-  // Still offline: the job and its result come back from IndexedDB after another reload.
+  // And with the imported set, read from OPFS.
+  const imported = await page
+    .locator('[data-testid="params-select"] option:not([value="demo"]):not([value=""])')
+    .getAttribute('value');
+  await page.getByTestId('params-select').selectOption(imported!);
+  await page.getByTestId('sequence-input').fill(`>offline_imported\n${SEQUENCE}\n`);
+  await page.getByTestId('recycles-input').fill('0');
+  await page.getByTestId('fold-button').click();
+  const second = page.getByTestId('job').first();
+  await expect(second.getByTestId('job-name')).toHaveText('offline_imported');
+  await expect(second).toHaveAttribute('data-status', /done|failed/, { timeout: 300_000 });
+  await expect(second.getByTestId('job-error')).toHaveCount(0);
+  await expect(second).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('result-residues')).toHaveText(String(SEQUENCE.length));
+  await expect(page.getByTestId('result-demo-warning')).toHaveCount(0); // not the demo set
+  await expect(page.getByTestId('molstar')).toHaveAttribute('data-residues', String(SEQUENCE.length), {
+    timeout: 60_000,
+  });
+
+  // Still offline: the jobs and their results come back from IndexedDB after another reload.
   await page.reload();
   await expect(page.getByTestId('jobs-panel')).toHaveAttribute('data-hydrated', 'true');
-  await expect(page.getByTestId('job').first()).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('job')).toHaveCount(2);
+  for (const job of await page.getByTestId('job').all())
+    await expect(job).toHaveAttribute('data-status', 'done');
   await expect(page.getByTestId('result-residues')).toHaveText(String(SEQUENCE.length));
   expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
 
@@ -129,15 +158,12 @@ test('online once, then offline: the app starts, folds with the cached demo para
   expect(Number(await usage.getAttribute('data-usage'))).toBeGreaterThan(0);
   await expect(storage.locator('[data-kind="caches"]')).toBeVisible();
   await expect(storage.getByTestId('storage-persisted')).toHaveAttribute('data-persisted', /^(true|false)$/);
-  await expect(storage.getByTestId('delete-finished-jobs')).toContainText('Delete finished jobs (1,');
+  await expect(storage.getByTestId('delete-finished-jobs')).toContainText('Delete finished jobs (2,');
   await storage.getByTestId('delete-finished-jobs').click();
   await storage.getByTestId('delete-finished-jobs-confirm').click();
   await expect(page.getByTestId('job')).toHaveCount(0);
   await expect(storage.getByTestId('delete-finished-jobs')).toBeDisabled();
 
-  await page.getByTestId('params-file-input').setInputFiles('test/fixtures/golden/params.npz');
-  await expect(page.getByTestId('params-import-done')).toContainText('Stored', { timeout: 120_000 });
-  await expect(page.getByTestId('params-row')).toHaveCount(2);
   await expect(storage.getByTestId('delete-imported-params')).toContainText(
     'Delete imported parameter sets (1,',
   );
