@@ -3,10 +3,11 @@
  * workers, CSS, index.html, icons, the demo parameters) into its cache. Then the browser context
  * goes offline and the page reloads: the app starts from the cache, still cross-origin isolated
  * (the cached responses are re-wrapped with COOP/COEP), folds with the cached demo parameters
- * and with a set imported into OPFS while online, shows the structure in Mol* (read from Mol*'s own state), downloads the PDB, and the job with
- * its result survives another offline reload; the storage panel cleans up. A tab that crashes
- * mid-fold while offline comes back with its queue from IndexedDB. A new version waits until the
- * user accepts the "Update available — reload" prompt. No console errors.
+ * and with a set imported into OPFS while online, shows the structure in Mol* (read from Mol*'s
+ * own state), downloads the PDB, and the jobs with their results survive another offline reload;
+ * the storage panel cleans up. A tab that crashes mid-fold while offline comes back with its
+ * queue from IndexedDB. A new version waits until the user accepts the "Update available —
+ * reload" prompt. No console errors.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
