@@ -130,11 +130,6 @@ export function applyUpdate(): void {
   waiting.postMessage({ type: SKIP_WAITING });
 }
 
-/** Checks the server for a newer version now (the app also checks hourly and on focus). */
-export async function checkForUpdate(): Promise<void> {
-  await registration?.update();
-}
-
 /** Shows the browser's install dialog, when the browser offered one. */
 export async function installApp(): Promise<void> {
   const prompt = usePwaStore.getState().installPrompt;
