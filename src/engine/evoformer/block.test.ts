@@ -21,6 +21,7 @@ import { GOLDEN_DIR, REL_TOL } from '../../model/reference/golden-test-support.t
 import { asF32, type Params, type Tensor, tensor } from '../../model/reference/ops.ts';
 import { compare, seededArray } from '../kernels/check.ts';
 import { DeviceWeights } from '../weights.ts';
+import type { BlockChunks } from './block.ts';
 import { type GpuEnv, type StackKind, submitStackBlock } from './stack.ts';
 
 let env: GpuEnv;
@@ -57,6 +58,7 @@ async function gpuBlock(
   z: Tensor,
   msaMask: Tensor,
   pairMask: Tensor,
+  chunks?: BlockChunks,
 ): Promise<BlockRun> {
   const { pool, ctx } = env;
   const dw = new DeviceWeights(pool, params, 'test params');
@@ -68,7 +70,7 @@ async function gpuBlock(
     pairMask: pool.upload(pairMask.data, 'test pair mask'),
   };
   try {
-    const dispatches = await submitStackBlock(env, dw, kind, b, { nSeq, nRes }, bufs);
+    const dispatches = await submitStackBlock(env, dw, kind, b, { nSeq, nRes }, bufs, chunks);
     const mOut = await readFloat32(ctx.device, bufs.m, m.data.length);
     const zOut = await readFloat32(ctx.device, bufs.z, z.data.length);
     return { m: mOut, z: zOut, dispatches };
@@ -102,6 +104,7 @@ describe('Evoformer block on the GPU vs the golden intermediates', () => {
     const pairMask = pairMaskFromSeqMask(asF32(inputs.seq_mask));
     const got = await gpuBlock(params, 'evoformer', 0, m, z, msaMask, pairMask);
     console.log(`evoformer block dispatches: ${got.dispatches}`);
+    expect(got.dispatches, 'dispatches per Evoformer block (issue 5: at most 32)').toBeLessThanOrEqual(32);
     expectClose('evoformer_block0_msa', got.m, asF32(outputs['r0/evoformer_block0_msa']));
     expectClose('evoformer_block0_pair', got.z, asF32(outputs['r0/evoformer_block0_pair']));
     // and the CPU reference on the same inputs
@@ -119,6 +122,31 @@ describe('Evoformer block on the GPU vs the golden intermediates', () => {
     console.log(`extra-MSA block dispatches: ${got.dispatches}`);
     expectClose('extra_block0_msa', got.m, asF32(outputs['r0/extra_block0_msa']));
     expectClose('extra_block0_pair', got.z, asF32(outputs['r0/extra_block0_pair']));
+  });
+
+  it('both blocks in chunks of odd sizes (every chunked module) equal the CPU reference', async () => {
+    // attention lines, bias rows, OPM and triangle windows that do not divide N_res or N_seq
+    const chunks: BlockChunks = {
+      msaAttentionLines: 3,
+      pairAttentionLines: 4,
+      biasRows: 6,
+      outerProductMeanRows: 9,
+      triangleRows: 10,
+    };
+    const pairMask = pairMaskFromSeqMask(asF32(inputs.seq_mask));
+    const m = asF32(outputs['r0/evoformer_input_msa']);
+    const z = asF32(outputs['r0/evoformer_input_pair']);
+    const evo = await gpuBlock(params, 'evoformer', 0, m, z, asF32(inputs.msa_mask), pairMask, chunks);
+    const ref = evoformerBlock(m, z, { msa: asF32(inputs.msa_mask), pair: pairMask }, params, 0);
+    expectClose('chunked evoformer block m', evo.m, ref.m);
+    expectClose('chunked evoformer block z', evo.z, ref.z);
+    const e = asF32(outputs['r0/extra_msa_act']);
+    const ze = asF32(outputs['r0/extra_stack_input_pair']);
+    const mask = asF32(inputs.extra_msa_mask);
+    const extra = await gpuBlock(params, 'extra_msa', 0, e, ze, mask, pairMask, chunks);
+    const refE = extraMsaBlock(e, ze, { msa: mask, pair: pairMask }, params, 0);
+    expectClose('chunked extra block m', extra.m, refE.m);
+    expectClose('chunked extra block z', extra.z, refE.z);
   });
 
   it('extra-MSA block with masked rows and a fully masked column matches the reference', async () => {

@@ -3,16 +3,16 @@
  * block, with Algorithm 19 in place of Algorithm 8) on the GPU, in AF2's order, every update
  * added in place to the device buffers m (or e) and z:
  *
- *   m += MSARowAttentionWithPairBias(m, z)     Alg 7    6 dispatches
- *   m += MSAColumnAttention(m)                 Alg 8    4  (Alg 19: 4)
+ *   m += MSARowAttentionWithPairBias(m, z)     Alg 7    6 dispatches (bias: 2, attention: 4 per chunk)
+ *   m += MSAColumnAttention(m)                 Alg 8    4 per chunk of columns  (Alg 19: 4)
  *   m += MSATransition(m)                      Alg 9    1 (fused, c ≤ 256), else 3 per row chunk
  *   z += OuterProductMean(m)                   Alg 10   3 (2 + row windows)
  *   z += TriangleMultiplicationOutgoing(z)     Alg 11   3 (1 + 2 per row window)
  *   z += TriangleMultiplicationIncoming(z)     Alg 12   3
- *   z += TriangleAttentionStartingNode(z)      Alg 13   4
- *   z += TriangleAttentionEndingNode(z)        Alg 14   4
+ *   z += TriangleAttentionStartingNode(z)      Alg 13   5 (bias 2 per chunk of rows, 4 per chunk
+ *   z += TriangleAttentionEndingNode(z)        Alg 14   5  of lines; one LayerNorm when unchunked)
  *   z += PairTransition(z)                     Alg 15   1 (fused), else 3 per row chunk
- *                                                       = 29 with one chunk/window per module
+ *                                                       = 30 with one chunk/window per module
  *
  * Nothing is read back inside a block; the caller records one block per Recorder and submits it
  * as one command buffer. Reference: src/model/reference/evoformer-block.ts.
@@ -70,6 +70,12 @@ export interface BlockChunks {
   pairTransitionRows?: number;
   outerProductMeanRows?: number;
   triangleRows?: number;
+  /** Sequences (row attention) or residue columns (column attention) per attention chunk. */
+  msaAttentionLines?: number;
+  /** Pair rows (starting node) or columns (ending node) per triangle-attention chunk. */
+  pairAttentionLines?: number;
+  /** Pair rows per chunk of the attention biases (LN(z) · W_b). */
+  biasRows?: number;
 }
 
 async function transitionStep(
@@ -162,7 +168,17 @@ export async function recordEvoformerBlock(
   const act = sizes.act ?? 'f32';
   const at = (m: string) => `${label}/${m}`;
   // [N_seq, N_res, c_m]  (line 3)
-  await recordMsaRowAttention(rec, pool, w.rowAttention, sizes, bufs, at('msa_row_attention_with_pair_bias'));
+  const msaChunks = { lines: chunks.msaAttentionLines, biasRows: chunks.biasRows };
+  const pairChunks = { lines: chunks.pairAttentionLines, biasRows: chunks.biasRows };
+  await recordMsaRowAttention(
+    rec,
+    pool,
+    w.rowAttention,
+    sizes,
+    bufs,
+    at('msa_row_attention_with_pair_bias'),
+    msaChunks,
+  );
   // [N_seq, N_res, c_m]  (line 4)
   if (w.globalColumnAttention) {
     await recordMsaColumnGlobalAttention(
@@ -172,9 +188,18 @@ export async function recordEvoformerBlock(
       sizes,
       bufs,
       at('msa_column_global_attention'),
+      msaChunks,
     );
   } else if (w.columnAttention) {
-    await recordMsaColumnAttention(rec, pool, w.columnAttention, sizes, bufs, at('msa_column_attention'));
+    await recordMsaColumnAttention(
+      rec,
+      pool,
+      w.columnAttention,
+      sizes,
+      bufs,
+      at('msa_column_attention'),
+      msaChunks,
+    );
   } else {
     throw new Error(`${label}: no column attention weights`);
   }
@@ -241,6 +266,7 @@ export async function recordEvoformerBlock(
     bufs,
     at('triangle_attention_starting_node'),
     act,
+    pairChunks,
   );
   await recordTriangleAttention(
     rec,
@@ -251,6 +277,7 @@ export async function recordEvoformerBlock(
     bufs,
     at('triangle_attention_ending_node'),
     act,
+    pairChunks,
   );
   // [N_res, N_res, c_z]  (line 11)
   await transitionStep(

@@ -33,10 +33,8 @@ export interface AttentionModuleWeights {
   c: number;
   /** Output channels (= c). */
   cOut: number;
-  /** Columns of the fused projection: 4·H·C (+ padded H for triangle attention). */
+  /** Columns of the fused projection: 4·H·C (q | k | v | g). */
   width: number;
-  /** Offset of the bias columns inside a projected row (triangle attention), else -1. */
-  biasColumn: number;
   lnScale: GPUBuffer;
   lnOffset: GPUBuffer;
   /** [c, width] */
@@ -47,6 +45,8 @@ export interface AttentionModuleWeights {
   outW: GPUBuffer;
   /** [c_out] */
   outB: GPUBuffer;
+  /** Triangle attention: [c, H] feat_2d_weights, the bias b = LN(z) · W_b (no bias vector). */
+  biasW?: GPUBuffer;
 }
 
 /** MSA row attention with pair bias (Algorithm 7): the attention plus the pair-bias branch. */
@@ -104,22 +104,21 @@ export interface EvoformerBlockWeights {
   pairTransition: TransitionDeviceWeights;
 }
 
-const roundUp4 = (n: number) => Math.ceil(n / 4) * 4;
-
 export function expectShape(key: string, got: number[], want: number[]): void {
   if (got.join() !== want.join()) throw new Error(`${key}: shape [${got}], expected [${want}]`);
 }
 
 /**
- * Packs an AF2 `Attention` module at `${path}/attention` (+ LayerNorm `${path}/query_norm`),
- * optionally with the triangle-bias Linear `${path}//feat_2d_weights` fused as extra columns.
+ * Packs an AF2 `Attention` module at `${path}/attention` (+ LayerNorm `${path}/query_norm`) as
+ * one [c, q | k | v | g] projection, and with `withBias` the triangle-bias Linear
+ * `${path}//feat_2d_weights` [c, H] (computed for all pairs before any row is updated).
  */
 export function packAttention(
   dw: DeviceWeights,
   params: Params,
   path: string,
   label: string,
-  fuseBias: boolean,
+  withBias: boolean,
 ): AttentionModuleWeights {
   const attn = `${path}/attention`;
   const qw = param(params, attn, 'query_w'); // [c, H, C]
@@ -138,15 +137,14 @@ export function packAttention(
   const ob = param(params, attn, 'output_b');
   const cOut = ob.data.length;
   expectShape(`${attn}//output_w`, ow.shape, [H, C, cOut]);
-  const bw = fuseBias ? param(params, path, 'feat_2d_weights') : undefined; // [c, H]
+  const bw = withBias ? param(params, path, 'feat_2d_weights') : undefined; // [c, H]
   if (bw) expectShape(`${path}//feat_2d_weights`, bw.shape, [c, H]);
-  const width = 4 * hc + (bw ? roundUp4(H) : 0);
-  // [c, width]: q | k | v | g (| bias)
+  const width = 4 * hc;
+  // [c, width]: q | k | v | g
   const w = new Float32Array(c * width);
   const parts = [qw, kw, vw, gw];
   for (let k = 0; k < c; k++) {
     for (const [n, p] of parts.entries()) w.set(p.data.subarray(k * hc, (k + 1) * hc), k * width + n * hc);
-    if (bw) w.set(bw.data.subarray(k * H, (k + 1) * H), k * width + 4 * hc);
   }
   const b = new Float32Array(width);
   b.set(gb.data, 3 * hc);
@@ -156,13 +154,13 @@ export function packAttention(
     c,
     cOut,
     width,
-    biasColumn: bw ? 4 * hc : -1,
     lnScale: dw.upload(`${label}/query_norm//scale`, param(params, `${path}/query_norm`, 'scale').data),
     lnOffset: dw.upload(`${label}/query_norm//offset`, param(params, `${path}/query_norm`, 'offset').data),
-    projW: dw.upload(`${label} q|k|v|g${bw ? '|bias' : ''} weights`, w),
-    projB: dw.upload(`${label} q|k|v|g${bw ? '|bias' : ''} bias`, b),
+    projW: dw.upload(`${label} q|k|v|g weights`, w),
+    projB: dw.upload(`${label} q|k|v|g bias`, b),
     outW: dw.upload(`${attn}//output_w`, ow.data),
     outB: dw.upload(`${attn}//output_b`, ob.data),
+    biasW: bw ? dw.upload(`${label}//feat_2d_weights`, bw.data) : undefined,
   };
 }
 
