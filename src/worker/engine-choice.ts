@@ -1,7 +1,8 @@
 /**
  * Which engine the fold worker runs: the WebGPU engine (src/engine/webgpu-engine.ts) when that
  * module exists in this build and the browser gives an adapter, otherwise the CPU reference,
- * labelled as such with the reason.
+ * labelled as such with the reason. Whether f16 storage can be chosen goes with it: only on the
+ * WebGPU engine, and only where the adapter the fold will use has 'shader-f16'.
  *
  * The WebGPU module is looked up with `import.meta.glob`, so this builds before it lands (the
  * glob is then empty). It exports `createWebGpuEngine(acquire)`: the engine acquires its device
@@ -23,6 +24,12 @@ export interface ChosenEngine {
   choice: EngineChoice;
 }
 
+/** Why f16 storage cannot be chosen, per engine (shown under the precision setting). */
+export const F16_CPU_REASON =
+  'CPU engine: the CPU reference computes in f32 only; f16 needs the WebGPU engine';
+export const F16_ADAPTER_REASON =
+  "no shader-f16: this WebGPU adapter lacks the 'shader-f16' feature that f16 storage needs";
+
 function cpu(reason: string): ChosenEngine {
   return {
     engine: createCpuEngine(),
@@ -31,7 +38,7 @@ function cpu(reason: string): ChosenEngine {
       label: `CPU reference (TypeScript, no GPU) — ${reason}`,
       gpu: false,
       f16: false,
-      f16Reason: 'the CPU reference computes in f32 only',
+      f16Reason: F16_CPU_REASON,
     },
   };
 }
@@ -86,7 +93,7 @@ export async function chooseEngine(prefer: 'auto' | 'webgpu' = 'auto'): Promise<
         label: `WebGPU — ${[info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'adapter'}`,
         gpu: true,
         f16,
-        f16Reason: f16 ? undefined : 'this adapter has no shader-f16 feature',
+        f16Reason: f16 ? undefined : F16_ADAPTER_REASON,
       },
     };
   } catch (err) {

@@ -122,6 +122,8 @@ export interface FoldResult {
   clusters: number;
   extra: number;
   engineLabel: string;
+  /** storage of the activations the engine folded with (absent in jobs stored before f16: f32) */
+  precision?: Precision;
   paramsName: string;
   featuresMs: number;
   paramsMs: number;

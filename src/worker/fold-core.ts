@@ -18,11 +18,13 @@ import { etaMs, foldFraction, MonotoneFraction } from '../model/progress.ts';
 import {
   DEMO_LABEL,
   DEMO_PARAMS_ID,
+  type EngineChoice,
   type FoldJob,
   type FoldProgressEvent,
   type FoldResult,
   type JobPrediction,
   type LoadProgress,
+  type Precision,
   type StoredParams,
 } from './fold-api.ts';
 import { findStored, putStored, readPack, summaryOf } from './params-store.ts';
@@ -216,6 +218,24 @@ export function transferables(p: JobPrediction): ArrayBuffer[] {
   return [...set];
 }
 
+export class PrecisionUnavailableError extends Error {
+  override name = 'PrecisionUnavailableError';
+}
+
+/**
+ * Refuses a job asking for f16 storage on an engine that cannot give it (the CPU reference, or an
+ * adapter without shader-f16), before any work: the job then fails saying why, instead of folding
+ * in f32 under an f16 label. (A stored job re-run on another computer can ask for it.)
+ */
+export function assertPrecisionAvailable(precision: Precision, choice: EngineChoice): void {
+  if (precision === 'f16' && !choice.f16) {
+    throw new PrecisionUnavailableError(
+      `This job asks for f16 storage, which ${choice.label} cannot give (${choice.f16Reason ?? 'f16 unavailable'}). ` +
+        'Nothing was folded; choose f32 in the run settings and fold again.',
+    );
+  }
+}
+
 export async function runFold(
   engine: Engine,
   engineLabel: string,
@@ -228,12 +248,14 @@ export async function runFold(
   const f = featuresFor(job);
   const featuresMs = performance.now() - t0;
   const numRecycles = job.settings.recycles;
+  const precision: Precision = job.settings.precision ?? 'f32';
   const mono = new MonotoneFraction();
   const pred = await engine.fold({
     features: f.features.length === 1 ? f.features[0] : f.features,
     params,
     options: {
       numRecycles,
+      precision,
       onProgress: (p) => {
         const fraction = mono.next(foldFraction(p));
         onProgress({ ...p, fraction, etaMs: etaMs(p.elapsedMs, fraction) });
@@ -249,6 +271,7 @@ export async function runFold(
     clusters: f.clusters,
     extra: f.extra,
     engineLabel,
+    precision,
     paramsName: params.name,
     featuresMs,
     paramsMs,

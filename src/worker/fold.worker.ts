@@ -14,6 +14,7 @@ import {
   type StoredParams,
 } from './fold-api.ts';
 import {
+  assertPrecisionAvailable,
   demoParams,
   importParams,
   runFold,
@@ -95,6 +96,7 @@ const api: FoldWorkerApi = {
 
   async fold(job, onProgress) {
     const { engine: e, choice } = await engine(job.settings.engine);
+    assertPrecisionAvailable(job.settings.precision, choice);
     const t0 = performance.now();
     onProgress?.({
       stage: 'params',

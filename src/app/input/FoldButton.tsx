@@ -3,6 +3,7 @@ import { formatDuration } from '../fold/format.ts';
 import { useCpuEstimate } from '../gpu/use-cpu-estimate.ts';
 import { useJobsStore } from '../jobs/store.ts';
 import { useParamsStore } from '../params/store.ts';
+import { effectivePrecision } from './precision.ts';
 import { useInputStore } from './store.ts';
 import { jobNameFrom, type SequenceCheck } from './validate.ts';
 
@@ -33,7 +34,8 @@ export function FoldButton({ check }: { check: SequenceCheck }) {
             msaRows: alignment.rows,
           }
         : { fasta: text, sequence: check.sequence, numRes: check.length, msaRows: 1 },
-      settings,
+      // the precision this fold will really use (f16 only where the engine offers it)
+      settings: { ...settings, precision: effectivePrecision(settings.precision, choice) },
       paramsName: selected.name,
       paramsDemo: selected.demo === true,
     });
@@ -50,6 +52,7 @@ export function FoldButton({ check }: { check: SequenceCheck }) {
       </button>
       <span className="muted" data-testid="engine-label">
         {choice ? `Runs on: ${choice.label}` : 'Checking which engine to use…'}
+        {choice && effectivePrecision(settings.precision, choice) === 'f16' && ' · f16 storage'}
         {estimate !== undefined &&
           ` · about ${formatDuration(estimate.seconds * 1000)} with ${selected?.demo ? 'the small demo model' : selected?.name} (estimate${cpu.measured ? ' for this computer' : ''})`}
       </span>

@@ -1,7 +1,8 @@
-import { useId } from 'react';
+import { useEffect, useId } from 'react';
 import { DEMO_PARAMS_ID } from '../../worker/fold-api.ts';
 import { useEngineChoice } from '../fold/engine-store.ts';
 import { useParamsStore } from '../params/store.ts';
+import { F16_LABEL, F32_LABEL, f16Availability } from './precision.ts';
 import { useInputStore } from './store.ts';
 
 function intOrUndefined(v: string): number | undefined {
@@ -103,22 +104,39 @@ function PrecisionSelect() {
   const precision = useInputStore((s) => s.settings.precision);
   const setSettings = useInputStore((s) => s.setSettings);
   const id = useId();
-  const f16 = choice?.f16 === true;
+  const f16 = f16Availability(choice);
+  const available = f16.status === 'available';
+  // f16 asked for but not available with this engine (engine changed, or another adapter): the
+  // setting goes back to f32, so the plan, the fold button and this select agree.
+  useEffect(() => {
+    if (f16.status === 'unavailable' && precision === 'f16') setSettings({ precision: 'f32' });
+  }, [f16.status, precision, setSettings]);
   return (
-    <div className="field">
+    <div className="field field-wide" data-testid="precision-field" data-f16={f16.status}>
       <label htmlFor={id}>Precision</label>
       <select
         id={id}
         data-testid="precision-select"
-        value={f16 ? precision : 'f32'}
+        value={available ? precision : 'f32'}
         onChange={(ev) => setSettings({ precision: ev.target.value === 'f16' ? 'f16' : 'f32' })}
       >
-        <option value="f32">f32 (exact)</option>
-        <option value="f16" disabled={!f16}>
-          f16 storage, f32 accumulation{f16 ? '' : ' — unavailable'}
+        <option value="f32">{F32_LABEL}</option>
+        <option value="f16" disabled={!available} data-testid="precision-f16-option">
+          {F16_LABEL}
         </option>
       </select>
-      {!f16 && <p className="field-note muted">f16: {choice?.f16Reason ?? 'checking the engine…'}</p>}
+      {f16.status === 'unavailable' && (
+        <p className="field-note muted" data-testid="precision-f16-reason">
+          f16 unavailable — {f16.reason}.
+        </p>
+      )}
+      {f16.status === 'checking' && <p className="field-note muted">f16: checking the engine…</p>}
+      {available && precision === 'f16' && (
+        <p className="field-note muted" data-testid="precision-f16-note">
+          Activations stored in f16, arithmetic in f32: about half the GPU memory; pLDDT, pTM and atom
+          positions differ slightly from an f32 fold.
+        </p>
+      )}
     </div>
   );
 }

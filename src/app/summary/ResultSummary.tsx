@@ -1,11 +1,15 @@
 import { formatDuration } from '../fold/format.ts';
 import type { Job } from '../jobs/types.ts';
+import { iterationSeries } from './iterations.ts';
 
 /** The plain result summary (always shown; the full results view adds Mol*, plots, downloads). */
 export function ResultSummary({ job }: { job: Job }) {
   const r = job.result;
   if (!r) return null;
   const p = r.prediction;
+  const series = iterationSeries(p.recycles);
+  // jobs stored before f16 existed carry no precision: they folded in f32
+  const precision = r.precision ?? 'f32';
   return (
     <div data-testid="result-summary">
       {job.paramsDemo && (
@@ -31,6 +35,12 @@ export function ResultSummary({ job }: { job: Job }) {
         </dd>
         <dt>Engine</dt>
         <dd>{r.engineLabel}</dd>
+        <dt>Precision</dt>
+        <dd data-testid="result-precision" data-precision={precision}>
+          {precision === 'f16'
+            ? 'f16 storage of the activations, f32 arithmetic (half the memory; small numerical differences from f32)'
+            : 'f32 (exact)'}
+        </dd>
         <dt>Parameters</dt>
         <dd>{job.paramsDemo ? 'demo (untrained)' : r.paramsName}</dd>
         <dt>MSA</dt>
@@ -39,10 +49,11 @@ export function ResultSummary({ job }: { job: Job }) {
           {job.settings.msaSampling === 'af2' ? `AF2 sampling, seed ${job.settings.seed}` : 'deterministic'}
         </dd>
         <dt>Iterations</dt>
-        <dd>
+        <dd data-testid="result-iterations">
           {p.iterations}
-          {p.recycles.length > 0 &&
-            ` (mean pLDDT per iteration: ${p.recycles.map((m) => m.meanPlddt?.toFixed(1) ?? '—').join(' → ')})`}
+          {p.recycles.length > 0 && ` (mean pLDDT per iteration: ${series.plddt}`}
+          {p.recycles.length > 0 && series.ptm !== undefined && `; pTM per iteration: ${series.ptm}`}
+          {p.recycles.length > 0 && ')'}
         </dd>
       </dl>
     </div>
