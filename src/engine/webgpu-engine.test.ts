@@ -10,7 +10,7 @@ import type { NdArray } from '../model/ndarray.ts';
 import { readNpz } from '../model/params/npz.ts';
 import { fileSource } from '../model/params/source-node.ts';
 import { GOLDEN_DIR } from '../model/reference/golden-test-support.ts';
-import { createWebGpuEngine, type WebGpuEngine } from './webgpu-engine.ts';
+import { createWebGpuEngine, WebGpuEngine } from './webgpu-engine.ts';
 
 let engine: WebGpuEngine;
 beforeAll(() => {
@@ -70,6 +70,29 @@ describe('WebGpuEngine', () => {
     expect(pred.ptm).toBeGreaterThan(0);
     expect(engine.lastBlockDispatches).toBeGreaterThan(0);
   }, 300_000);
+
+  it('folds in small chunks (every chunked module split) to the golden result', async () => {
+    const [params, features, golden] = await Promise.all([
+      npz('params.npz'),
+      npz('inputs.npz'),
+      npz('outputs.npz'),
+    ]);
+    // 8 KiB transients: attention one line or a few at a time, triangle products in row windows
+    const chunked = new WebGpuEngine({
+      acquire: async () => (await engine.gpuEnv()).ctx,
+      chunkTargetBytes: 8192,
+    });
+    const pred = await chunked.fold({
+      features,
+      params: { name: 'golden params', arrays: params },
+      options: { numRecycles: Number(golden.num_recycles.data[0]) - 1 },
+    });
+    expect(chunked.lastBlockDispatches).toBeGreaterThan(30);
+    const maxDiff = (a: NdArray, b: NdArray) =>
+      (b.data as Float32Array).reduce((m, v, i) => Math.max(m, Math.abs(Number(a.data[i]) - v)), 0);
+    expect(maxDiff(pred.outputs.final_atom_positions, golden.final_atom_positions)).toBeLessThanOrEqual(1e-3);
+    expect(maxDiff(pred.outputs.plddt, golden.plddt)).toBeLessThanOrEqual(1e-2);
+  }, 600_000);
 
   it('reads nothing back inside the recycles: the same read-backs for 1 and 3 iterations', async () => {
     const [params, features] = await Promise.all([npz('params.npz'), npz('inputs.npz')]);

@@ -83,8 +83,9 @@ import {
   recordRecyclingMsaUpdate,
   recordRecyclingPairUpdate,
 } from './embedders/embedders.ts';
-import { type GpuEnv, submitStackBlock } from './evoformer/stack.ts';
+import { type GpuEnv, stackBlockChunks, submitStackBlock } from './evoformer/stack.ts';
 import { recordMatmul } from './kernels/matmul.ts';
+import { DEFAULT_CHUNK_TARGET_BYTES } from './plan/build-plan.ts';
 import { type HeadsGpuResult, readHeads, runHeadsGpu } from './structure/heads.ts';
 import {
   recordLinear,
@@ -132,6 +133,11 @@ function resolveNumRecycles(list: FeatureDict[], requested: number | undefined):
 export interface WebGpuEngineOptions {
   /** How to get a device (the browser's navigator.gpu, or acquireNodeDevice in Node). */
   acquire: () => Promise<GpuContext>;
+  /**
+   * Largest f32 transient of a chunked module, bytes (default: the plan's chunk target, 64 MiB,
+   * capped by the device's maxStorageBufferBindingSize). Smaller means more, smaller chunks.
+   */
+  chunkTargetBytes?: number;
 }
 
 export class WebGpuEngine implements Engine {
@@ -191,6 +197,10 @@ export class WebGpuEngine implements Engine {
       );
     }
     const actBytes = storageBytes(act);
+    const chunkTarget = Math.min(
+      this.opts.chunkTargetBytes ?? DEFAULT_CHUNK_TARGET_BYTES,
+      device.limits.maxStorageBufferBindingSize,
+    );
     const params = input.params.arrays as Params;
     const dw = this.weightsFor(env, params, input.params.name);
     const numRecycles = resolveNumRecycles(list, opts.numRecycles);
@@ -580,13 +590,15 @@ export class WebGpuEngine implements Engine {
         progress('extra_msa_stack', r, 0, extraBlocks);
         for (let b = 0; b < extraBlocks; b++) {
           if (nExtra > 0) {
+            const sizes = { nSeq: nExtra, nRes: N, act };
             await submitStackBlock(
               env,
               dw,
               'extra_msa',
               b,
-              { nSeq: nExtra, nRes: N, act },
+              sizes,
               { m: e, z, msaMask: extraMaskBuf, pairMask: pairMaskBuf },
+              stackBlockChunks(dw, 'extra_msa', b, sizes, chunkTarget),
             );
           }
           progressWhenDone('extra_msa_stack', r, b + 1, extraBlocks);
@@ -616,13 +628,15 @@ export class WebGpuEngine implements Engine {
         await emitAct(at('evoformer_input_pair'), z, [N, N, cz]);
         progress('evoformer', r, 0, evoBlocks);
         for (let b = 0; b < evoBlocks; b++) {
+          const sizes = { nSeq: nSeqEvo, nRes: N, act };
           const n = await submitStackBlock(
             env,
             dw,
             'evoformer',
             b,
-            { nSeq: nSeqEvo, nRes: N, act },
+            sizes,
             { m, z, msaMask: msaMaskBuf, pairMask: pairMaskBuf },
+            stackBlockChunks(dw, 'evoformer', b, sizes, chunkTarget),
           );
           if (b === 0) this.lastBlockDispatches = n;
           progressWhenDone('evoformer', r, b + 1, evoBlocks);

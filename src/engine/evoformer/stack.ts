@@ -10,6 +10,7 @@ import { EVOFORMER_ITERATION, EXTRA_MSA_STACK } from '../../model/reference/af2-
 import { blockCount, blockParams } from '../../model/reference/ops.ts';
 import type { DeviceWeights } from '../weights.ts';
 import { type BlockBuffers, type BlockChunks, type BlockSizes, recordEvoformerBlock } from './block.ts';
+import { blockChunks } from './chunks.ts';
 import { type EvoformerBlockWeights, evoformerBlockWeights } from './module-weights.ts';
 
 export type StackKind = 'evoformer' | 'extra_msa';
@@ -35,6 +36,17 @@ export function stackBlockWeights(dw: DeviceWeights, kind: StackKind, b: number)
   return dw.module(label, () =>
     evoformerBlockWeights(dw, blockParams(dw.params, path, b), path, label, kind === 'extra_msa'),
   );
+}
+
+/** Chunks of block `b` whose transients stay within `targetBytes` (see chunks.ts). */
+export function stackBlockChunks(
+  dw: DeviceWeights,
+  kind: StackKind,
+  b: number,
+  sizes: BlockSizes,
+  targetBytes: number,
+): BlockChunks {
+  return blockChunks(stackBlockWeights(dw, kind, b), sizes, targetBytes);
 }
 
 export interface GpuEnv {
