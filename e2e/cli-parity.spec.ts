@@ -3,7 +3,8 @@
  * for the same FASTA, parameters (the shipped demo set), seed, recycles and MSA sampling on the
  * same engine. The engine is chosen explicitly (the CPU reference) so the browser run and the CLI
  * run do the same arithmetic; features use the same defaults on both sides (clusters/extra rows
- * left on "auto" in the app = the CLI's defaults).
+ * left on "auto" in the app = the CLI's defaults). The scores JSON carries the same numbers and
+ * the same per_recycle section (one helper in src/model/output); only measured times differ.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -59,6 +60,8 @@ test('the downloaded PDB equals what `webfold fold` writes for the same input, p
   expect(pdb.name).toBe(`${NAME}.pdb`);
   const cif = await download(page, 'download-mmcif');
   expect(cif.name).toBe(`${NAME}.cif`);
+  const scores = await download(page, 'download-scores');
+  expect(scores.name).toBe(`${NAME}_scores.json`);
 
   // the CLI on the same FASTA
   const dir = testInfo.outputPath('cli');
@@ -97,5 +100,18 @@ test('the downloaded PDB equals what `webfold fold` writes for the same input, p
   expect(pdb.text).toBe(cliPdb);
   // the mmCIF too (same entry id from the same name, same model name 'demo_untrained')
   expect(cif.text).toBe(await readFile(join(out, `${NAME}.cif`), 'utf8'));
+  // the scores JSON: the same numbers, and per_recycle from the same helper (src/model/output);
+  // only the measured times (and the CLI's extra run facts) can differ
+  const app = JSON.parse(scores.text);
+  const cli = JSON.parse(await readFile(join(out, `${NAME}_scores.json`), 'utf8'));
+  const untimed = (s: { timings_ms: unknown; extra: { per_recycle: { ms: number }[] } }) => ({
+    ...s,
+    timings_ms: undefined,
+    extra: undefined,
+    per_recycle: s.extra.per_recycle.map((r) => ({ ...r, ms: undefined })),
+  });
+  expect(app.extra.per_recycle).toHaveLength(RECYCLES + 1);
+  expect(untimed(app)).toEqual(untimed(cli));
+  expect(app.extra.engine).toBe(cli.extra.engine);
   expect(errors).toEqual([]);
 });
