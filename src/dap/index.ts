@@ -10,7 +10,9 @@
  *   collectives/    one Collective interface (all-to-all, all-gather, broadcast, barrier;
  *                   start/wait handles) over a point-to-point Transport:
  *                     in-process.ts     ranks in one realm (one GPUDevice each; gpu-exchange.ts
- *                                       moves GPU buffers through readback and writeBuffer)
+ *                                       moves GPU buffers through readback and writeBuffer;
+ *                                       gpu-reshard.ts does the partition's re-splits of m and
+ *                                       z in place, the column split kept as rows of zᵀ)
  *                     shared-memory.ts  workers sharing a SharedArrayBuffer (worker-host.ts
  *                                       starts them in a page; Node worker_threads in tests)
  *                     tabs.ts           tabs joined by BroadcastChannel, coordinated and
@@ -30,9 +32,15 @@ export {
   ReadbackStaging,
   watchDevice,
 } from './collectives/gpu-exchange.ts';
+export {
+  type MsaShard,
+  type PairShard,
+  reshardMsaStart,
+  transposeExchangeStart,
+} from './collectives/gpu-reshard.ts';
 export { createInProcessGroup, type InProcessGroup } from './collectives/in-process.ts';
 export { PeerCollective } from './collectives/peer-collective.ts';
-export { packBlocks, shardOf, unpackBlocks } from './collectives/reshard.ts';
+export { packBlocks, shardOf, transposeBlock, unpackBlocks } from './collectives/reshard.ts';
 export {
   createSharedGroupMemory,
   joinSharedMemoryGroup,

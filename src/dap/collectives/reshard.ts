@@ -72,3 +72,17 @@ export function unpackBlocks(
 export function shardOf(full: Uint8Array, shape: number[], el: number, axis: number, P: number, r: number) {
   return packBlocks(full, shape, el, axis, P)[r];
 }
+
+/** A [a, b, run-byte] block transposed to [b, a, run-byte] (the vectors of `runBytes` stay whole). */
+export function transposeBlock(block: Uint8Array, a: number, b: number, runBytes: number): Uint8Array {
+  if (block.length !== a * b * runBytes)
+    throw new RangeError(`DAP: block of ${block.length} bytes is not [${a}, ${b}, ${runBytes} B]`);
+  const out = new Uint8Array(block.length);
+  for (let i = 0; i < a; i++) {
+    for (let j = 0; j < b; j++) {
+      const s = (i * b + j) * runBytes;
+      out.set(block.subarray(s, s + runBytes), (j * a + i) * runBytes);
+    }
+  }
+  return out;
+}
