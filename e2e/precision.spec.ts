@@ -47,7 +47,7 @@ async function storedJob(page: Page, jobId: string): Promise<StoredJob> {
 
 test('f16 is disabled with the reason where the adapter lacks shader-f16; a fold records and shows its precision', async ({
   page,
-}) => {
+}, testInfo) => {
   const errors = collectErrors(page);
   await openApp(page);
   const hasF16 = await adapterHasF16(page);
@@ -80,6 +80,9 @@ test('f16 is disabled with the reason where the adapter lacks shader-f16; a fold
   });
   await expect(select).toHaveValue('f32');
   await expect(page.getByTestId('precision-f16-note')).toHaveCount(0);
+  await page
+    .locator('fieldset.settings')
+    .screenshot({ path: `${testInfo.project.outputDir}/precision-settings.png` });
 
   // the CPU reference, chosen: f16 unavailable for the CPU engine; fold and read the precision back
   await page.getByTestId('engine-select').selectOption('cpu');

@@ -169,8 +169,8 @@ export function RunSettingsForm() {
           hint="MSA sampling seed"
           onChange={(v) => setSettings({ seed: v ?? 0 })}
         />
-        <PrecisionSelect />
         <EngineSelect />
+        <PrecisionSelect />
       </div>
       <details className="advanced">
         <summary>Advanced MSA settings</summary>
