@@ -332,7 +332,11 @@ export class WebGpuEngine implements Engine {
       emitHost(`r${r}/sm_states`, tensor([L, N, smW.cS], stacks.states));
     };
 
-    /** The final outputs under the golden key names: logits heads recorded, then one read-back. */
+    /**
+     * The final outputs under the golden key names, read back once: the structure, pLDDT, PAE and
+     * pTM; with `fullOutputs` also m, z and the logits heads (recorded here, [N_res, N_res, 64]).
+     */
+    const full = opts.fullOutputs === true;
     const readFinal = async (a: {
       m: GPUBuffer;
       S: number;
@@ -372,10 +376,10 @@ export class WebGpuEngine implements Engine {
         );
         return [out, bins];
       };
-      const has = (path: string) => `${path}//weights` in params;
+      const has = (path: string) => full && `${path}//weights` in params;
       try {
         const heads: Record<string, [GPUBuffer, number[]]> = {};
-        if (headsW) {
+        if (headsW && full) {
           // pLDDT logits: LN(s) → relu(Linear) × k → Linear  (Algorithm 29)
           const sLn = pool.acquire(4 * Math.max(1, N * smW.cS), 'final plddt LN(s) [N_res, c_s]');
           scratch.push(sLn);
@@ -410,11 +414,7 @@ export class WebGpuEngine implements Engine {
         }
         rec.submit();
 
-        const m = tensor([S, N, cm], await readAs(device, act, a.m, S * N * cm));
         const out: Record<string, NdArray> = {
-          msa: m,
-          msa_first_row: tensor([N, cm], m.data.slice(0, N * cm)),
-          pair: tensor([N, N, cz], await readAs(device, act, a.z, N * N * cz)),
           single: await read(a.sBuf, [N, cs]),
           structure_module_single: await read(sm.single, [N, smW.cS]),
           final_atom_positions: await read(sm.atom37, [N, 37, 3]),
@@ -422,6 +422,12 @@ export class WebGpuEngine implements Engine {
           final_atom_mask: await read(sm.atom37Mask, [N, 37]),
           final_affine_tensor: await read(sm.affine, [N, 7]),
         };
+        if (full) {
+          const m = tensor([S, N, cm], await readAs(device, act, a.m, S * N * cm));
+          out.msa = m;
+          out.msa_first_row = tensor([N, cm], m.data.slice(0, N * cm));
+          out.pair = tensor([N, N, cz], await readAs(device, act, a.z, N * N * cz));
+        }
         for (const [k, [buf, shape]] of Object.entries(heads)) {
           const t = await read(buf, shape);
           if (k !== 'distogram_half') {

@@ -63,6 +63,9 @@ export interface FoldOptions {
   /** storage of the activations (m, e, z): 'f32' (default, exact) or 'f16' (half the memory and
    *  bandwidth, arithmetic in f32; WebGPU engine with shader-f16 only) */
   precision?: 'f32' | 'f16';
+  /** also return the logits heads, m and z under the golden key names (golden checks; the
+   *  [N_res, N_res, 64] logits are large); engines may always return them */
+  fullOutputs?: boolean;
 }
 
 export interface FoldInput {

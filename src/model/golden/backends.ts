@@ -43,6 +43,7 @@ export function engineBackend(
           onProgress: opts.onProgress,
           signal: opts.signal,
           precision: opts.precision,
+          fullOutputs: true,
         },
       });
       return prediction.outputs;
