@@ -132,6 +132,7 @@ describe('Evoformer block on the GPU vs the golden intermediates', () => {
       biasRows: 6,
       outerProductMeanRows: 9,
       triangleRows: 10,
+      triangleChannels: 5,
     };
     const pairMask = pairMaskFromSeqMask(asF32(inputs.seq_mask));
     const m = asF32(outputs['r0/evoformer_input_msa']);

@@ -70,6 +70,8 @@ export interface BlockChunks {
   pairTransitionRows?: number;
   outerProductMeanRows?: number;
   triangleRows?: number;
+  /** Projection channels per triangle-multiplication chunk (default: all that fit one binding). */
+  triangleChannels?: number;
   /** Sequences (row attention) or residue columns (column attention) per attention chunk. */
   msaAttentionLines?: number;
   /** Pair rows (starting node) or columns (ending node) per triangle-attention chunk. */
@@ -125,11 +127,20 @@ async function triangleStep(
   w: TriangleMultiplicationDeviceWeights,
   bufs: BlockBuffers,
   rows: number | undefined,
+  wantChannels: number | undefined,
   label: string,
   zType: StorageType,
 ): Promise<void> {
-  const bytes = triangleScratchBytes(N, w.layout, rows ?? N, w.layout.c, zType);
+  const { c, cz } = w.layout;
+  // left/right [channels, N, N] f32 each: split the channels when all c would not fit one binding
+  const plane = 4 * N * N;
+  const fit = Math.floor(rec.ctx.device.limits.maxStorageBufferBindingSize / plane);
+  const maxChannels = Math.max(1, Math.min(fit, wantChannels ?? c));
+  const channels = maxChannels >= c ? c : Math.ceil(c / Math.ceil(c / maxChannels));
+  const bytes = triangleScratchBytes(N, w.layout, rows ?? N, channels, zType);
   const t = new Transients(pool, label);
+  // channel chunks re-project z for every chunk, so the update goes out of place, then back into z
+  const zOut = channels < c ? t.get((N * N * cz * storageBytes(zType)) / 4, 'z + update') : undefined;
   // [N_res, N_res, c_z] z += TriangleMultiplication(z)
   await recordTriangleMultiplication(
     rec,
@@ -144,9 +155,11 @@ async function triangleStep(
       left: t.get(bytes.left / 4, 'left'),
       right: t.get(bytes.right / 4, 'right'),
       t: t.get(bytes.t / 4, 't'),
+      zOut,
     },
-    { rows, zType },
+    { rows, zType, channels },
   );
+  if (zOut) rec.commandEncoder.copyBufferToBuffer(zOut, 0, bufs.z, 0, N * N * cz * storageBytes(zType));
   t.release();
 }
 
@@ -242,6 +255,7 @@ export async function recordEvoformerBlock(
     w.triangleMultiplicationOutgoing,
     bufs,
     chunks.triangleRows,
+    chunks.triangleChannels,
     at('triangle_multiplication_outgoing'),
     act,
   );
@@ -253,6 +267,7 @@ export async function recordEvoformerBlock(
     w.triangleMultiplicationIncoming,
     bufs,
     chunks.triangleRows,
+    chunks.triangleChannels,
     at('triangle_multiplication_incoming'),
     act,
   );
