@@ -20,6 +20,11 @@ test('a parameter import that does not fit the storage quota explains why and ke
 }, testInfo) => {
   const errors = collectErrors(page);
   await openApp(page);
+  // the service worker saves the offline copy on the first visit: let it finish before the
+  // usage is read, so the quota below leaves exactly 256 KiB
+  await expect(page.getByTestId('offline-status')).toHaveAttribute('data-state', 'ready', {
+    timeout: 120_000,
+  });
   const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
   const quota = usage + 256 * 1024;
   const cdp = await page.context().newCDPSession(page);
