@@ -84,6 +84,7 @@ import {
   recordRecyclingPairUpdate,
 } from './embedders/embedders.ts';
 import { type GpuEnv, stackBlockChunks, submitStackBlock } from './evoformer/stack.ts';
+import { assertFoldFits } from './fit.ts';
 import { recordMatmul } from './kernels/matmul.ts';
 import { DEFAULT_CHUNK_TARGET_BYTES } from './plan/build-plan.ts';
 import { type HeadsGpuResult, readHeads, runHeadsGpu } from './structure/heads.ts';
@@ -243,6 +244,29 @@ export class WebGpuEngine implements Engine {
     const first = list[0];
     const aatype = featureI32(first, 'aatype');
     const N = aatype.length;
+    // refuse up front, before any allocation, when a tensor held whole exceeds a buffer limit
+    const lastDim = (key: string) => {
+      const t = params[key];
+      return t ? t.shape[t.shape.length - 1] : 0;
+    };
+    assertFoldFits(
+      {
+        nRes: N,
+        nSeq: Math.max(...list.map((f) => f.msa_feat.shape[0] + (useTemplates ? templateCount(f) : 0))),
+        nExtra: Math.max(...list.map((f) => f.extra_msa.data.length / Math.max(1, N))),
+        cm,
+        cz,
+        ce: emb.ce,
+        heads: Math.max(
+          lastDim(`${EVOFORMER_ITERATION}/msa_row_attention_with_pair_bias//feat_2d_weights`),
+          lastDim(`${EVOFORMER_ITERATION}/triangle_attention_starting_node//feat_2d_weights`),
+        ),
+        opmC: lastDim(`${EVOFORMER_ITERATION}/outer_product_mean/left_projection//weights`),
+        actBytes,
+        logitsBins: opts.fullOutputs ? lastDim(`${DISTOGRAM_HEAD}/half_logits//weights`) : undefined,
+      },
+      device.limits,
+    );
     const held: GPUBuffer[] = [];
     const acquire = (elements: number, label: string, bytesPer = 4) => {
       const b = pool.acquire(bytesPer * Math.max(1, elements), label);

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { assertFoldFits, type FoldShape } from './fit.ts';
+import { PlanError } from './plan/errors.ts';
+
+/** AF2's full widths; WebGPU's default limits (128 MiB bindings, 256 MiB buffers). */
+const full = (nRes: number, actBytes: number): FoldShape => ({
+  nRes,
+  nSeq: 512,
+  nExtra: 1024,
+  cm: 256,
+  cz: 128,
+  ce: 64,
+  heads: 8,
+  opmC: 32,
+  actBytes,
+});
+const small = { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28 };
+
+describe('whole-tensor buffers against the device limits', () => {
+  it('refuses an oversized fold up front, naming the buffer, the need and the limit', () => {
+    // z at 1024 residues: 1024² · 128 · 4 B = 512 MiB > 128 MiB
+    let err: unknown;
+    try {
+      assertFoldFits(full(1024, 4), small);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PlanError);
+    const p = err as PlanError;
+    expect(p.limitName).toBe('maxStorageBufferBindingSize');
+    expect(p.limit).toBe(2 ** 27);
+    expect(p.needed).toBe(1024 * 1024 * 128 * 4);
+    expect(p.message).toMatch(/z \[N_res, N_res, c_z\]/);
+  });
+
+  it('fits where every whole tensor is within a binding, and f16 storage halves the activations', () => {
+    expect(() => assertFoldFits(full(256, 4), small)).not.toThrow();
+    // at 512 residues the f32 recycling update (128 MiB) is exactly the limit: it fits
+    expect(() => assertFoldFits({ ...full(512, 2), nSeq: 128, nExtra: 256 }, small)).not.toThrow();
+    expect(() =>
+      assertFoldFits(full(1024, 4), { maxStorageBufferBindingSize: 2 ** 31, maxBufferSize: 2 ** 31 }),
+    ).not.toThrow();
+  });
+
+  it('counts the logits heads only when they are read back', () => {
+    const s = { ...full(800, 2), nSeq: 64, nExtra: 64 };
+    expect(() => assertFoldFits({ ...s, cz: 32 }, small)).not.toThrow();
+    expect(() => assertFoldFits({ ...s, cz: 32, logitsBins: 64 }, small)).toThrow(/logits heads/);
+  });
+});
