@@ -37,16 +37,10 @@ import {
   recordMsaColumnGlobalAttention,
   recordMsaRowAttention,
   recordTriangleAttention,
+  Transients,
 } from './evoformer/attention-modules.ts';
-import {
-  expectShape,
-  packAttention,
-  packGlobalAttention,
-  packRowAttention,
-} from './evoformer/module-weights.ts';
+import { packAttention, packGlobalAttention, packRowAttention } from './evoformer/module-weights.ts';
 import type { GpuEnv } from './evoformer/stack.ts';
-import { recordAttention } from './kernels/attention.ts';
-import { recordMatmul } from './kernels/matmul.ts';
 import {
   type OuterProductMeanDeviceWeights,
   packOuterProductMeanWeights,
@@ -78,6 +72,10 @@ import {
 import { recordLinear, recordNorm } from './structure/structure-module.ts';
 import { uploadGeometryTables } from './structure/tables.ts';
 import type { Linear, Norm } from './structure/weights.ts';
+import {
+  pointwiseAttentionWeights,
+  recordTemplatePointwiseAttention,
+} from './templates/template-embedding.ts';
 import { DeviceWeights } from './weights.ts';
 
 type Outputs = Record<string, NdArray>;
@@ -334,72 +332,26 @@ const RUNNERS: Readonly<Record<string, Runner>> = {
     const t = run.input('template_pair_act');
     const z = run.input('pair_act');
     const mask = run.input('template_mask');
-    const [nT, N, , ct] = t.shape;
-    const cz = z.shape[2];
-    const params = run.c.params as Params;
-    const qw = param(params, path, 'query_w'); // [c_z, H, C]
-    const [, H, C] = qw.shape;
-    const hc = H * C;
-    const kw = param(params, path, 'key_w'); // [c_t, H, C]
-    const vw = param(params, path, 'value_w');
-    expectShape(`${path}//key_w`, kw.shape, [ct, H, C]);
-    expectShape(`${path}//value_w`, vw.shape, [ct, H, C]);
-    const ow = param(params, path, 'output_w'); // [H, C, c_z]
-    const ob = param(params, path, 'output_b');
-    // [c_t, 2·H·C] = key | value
-    const kv = new Float32Array(ct * 2 * hc);
-    for (let k = 0; k < ct; k++) {
-      kv.set(kw.data.subarray(k * hc, (k + 1) * hc), k * 2 * hc);
-      kv.set(vw.data.subarray(k * hc, (k + 1) * hc), k * 2 * hc + hc);
-    }
-    const P = N * N;
-    const zBuf = run.upload(z.data, 'pair_act [N_res², c_z]');
-    const tBuf = run.upload(t.data, 'template_pair_act [N_templ, N_res², c_t]');
-    const q = run.scratch(P * hc, 'q [N_res², H·C]');
-    const kvBuf = run.scratch(nT * P * 2 * hc, 'k|v [N_templ, N_res², 2·H·C]');
-    const o = run.scratch(P * hc, 'attention output [N_res², H·C]');
-    const out = run.scratch(P * cz, 'update [N_res², c_z]');
-    const { rec, dw } = run;
-    await recordMatmul(
-      rec,
-      { M: P, K: cz, N: hc },
-      { a: zBuf, b: dw.upload(`${path}//query_w`, qw.data), c: q },
-    );
-    await recordMatmul(
-      rec,
-      { M: nT * P, K: ct, N: 2 * hc },
-      { a: tBuf, b: dw.upload(`${path} key|value`, kv), c: kvBuf },
-    );
-    // batch = pair ij (1 query), keys = templates s at stride N_res²·2HC
-    await recordAttention(
-      rec,
+    const [nT, N] = t.shape;
+    const w = pointwiseAttentionWeights(run.dw, run.c.params as Params, path);
+    const out = run.scratch(N * N * w.cz, 'update [N_res², c_z]');
+    const transients = new Transients(run.env.pool, path);
+    await recordTemplatePointwiseAttention(
+      run.rec,
+      transients,
+      w,
+      { nRes: N, nTempl: nT },
       {
-        batch: P,
-        queries: 1,
-        keys: nT,
-        heads: H,
-        headDim: C,
-        q: { offset: 0, strideB: hc, strideL: hc, strideH: C },
-        k: { offset: 0, strideB: 2 * hc, strideL: P * 2 * hc, strideH: C },
-        v: { offset: hc, strideB: 2 * hc, strideL: P * 2 * hc, strideH: C },
-        out: { offset: 0, strideB: hc, strideL: hc, strideH: C },
-        mask: { offset: 0, strideB: 0, strideK: 1 },
+        z: run.upload(z.data, 'pair_act [N_res², c_z]'),
+        zType: 'f32',
+        templates: run.upload(t.data, 'template_pair_act [N_templ, N_res², c_t]'),
+        mask: run.upload(mask.data, 'template_mask [N_templ]'),
+        out,
       },
-      { q, k: kvBuf, v: kvBuf, mask: run.upload(mask.data, 'template_mask [N_templ]'), out: o },
-    );
-    await recordMatmul(
-      rec,
-      { M: P, K: hc, N: cz },
-      {
-        a: o,
-        b: dw.upload(`${path}//output_w`, ow.data),
-        bias: dw.upload(`${path}//output_b`, ob.data),
-        c: out,
-      },
-      { bias: true },
     );
     run.submit();
-    const update = await run.read(out, [N, N, cz]);
+    transients.release();
+    const update = await run.read(out, [N, N, w.cz]);
     // (Σ_s mask_s > 0): no templates → no update
     if (!mask.data.some((x) => x > 0)) update.data.fill(0);
     return { update };

@@ -3,7 +3,8 @@
  *
  *   per iteration r (weights uploaded once per parameter set and kept on the device):
  *     input embedder + relpos, recycling embedder          GPU (src/engine/embedders)
- *     template pair / single embedding                     CPU reference, uploaded (see below)
+ *     template pair embedding (Alg 16–17)                  GPU (src/engine/templates), features from the host
+ *     template single embedding (torsion rows of m)        host (per residue), uploaded into m
  *     extra-MSA embedding + extra-MSA stack                GPU, one command buffer per block
  *     Evoformer stack, single = Linear(m_1)                GPU, one command buffer per block
  *     structure module (Alg 20–24)                         GPU (src/engine/structure), one command buffer
@@ -12,6 +13,9 @@
  *   never copied); m^prev_1 is copied on the device. Nothing is read back inside a recycle
  *   unless `onStage` asks for the intermediates (then every golden stage key is read back).
  *
+ *   Chunks: each block's attention lines, bias rows and triangle windows keep every transient
+ *   within the chunk target (evoformer/chunks.ts); a fold whose whole tensors exceed a buffer
+ *   limit is refused before anything is allocated (fit.ts).
  *   x^prev (pseudo-beta) is gathered from the structure module's atom37 on the device (one
  *   12-byte copy per residue), so no recycle reads anything back. The pLDDT of every iteration
  *   and its atom37 are copied into per-iteration device buffers and read once, after the last
@@ -23,8 +27,8 @@
  * f32 for its arithmetic; transients, weights and the structure module stay f32.
  * DISCREPANCY: the distogram symmetrisation (half + halfᵀ) and the softmax of the PAE logits
  * (`aligned_confidence_probs`) run on the host on the read-back final logits.
- * DISCREPANCY (temporary): with templates, the template pair stack and the template single
- * embedding run on the CPU reference (z read back, the update uploaded and added on the GPU).
+ * DISCREPANCY: the template pair features (distogram, one-hots, masks) and the template single
+ * embedding are computed on the host from the input features (no activation is read back).
  *
  * Progress is reported per block when the GPU finishes it (queue.onSubmittedWorkDone, never
  * awaited), cancellation is checked between blocks, and a non-finite read-back refuses the fold.
@@ -55,7 +59,7 @@ import {
 } from '../model/engine.ts';
 import { atomOrder, restypeOrder } from '../model/features/residue-constants.ts';
 import type { NdArray } from '../model/ndarray.ts';
-import { EVOFORMER_ITERATION, EXTRA_MSA_STACK, TEMPLATE_PAIR_STACK } from '../model/reference/af2-paths.ts';
+import { EVOFORMER_ITERATION, EXTRA_MSA_STACK } from '../model/reference/af2-paths.ts';
 import { pairMaskFromSeqMask } from '../model/reference/evoformer-block.ts';
 import { EXTRA_MSA_CLASSES } from '../model/reference/extra-msa-embedding.ts';
 import { featureF32, featureI32 } from '../model/reference/features-access.ts';
@@ -69,11 +73,7 @@ import {
   PREDICTED_ALIGNED_ERROR_HEAD,
   PREDICTED_LDDT_HEAD,
 } from '../model/reference/structure-paths.ts';
-import {
-  hasTemplateParams,
-  templateCount,
-  templateEmbedding,
-} from '../model/reference/template-embedding.ts';
+import { hasTemplateParams, templateCount } from '../model/reference/template-embedding.ts';
 import { templateSingleEmbedding, templateTorsions } from '../model/reference/template-single-embedding.ts';
 import {
   embedderWeights,
@@ -100,6 +100,7 @@ import {
   uploadHeadsWeights,
   uploadStructureModuleWeights,
 } from './structure/weights.ts';
+import { runTemplateEmbeddingGpu, templateBlocks } from './templates/template-embedding.ts';
 import { DeviceWeights } from './weights.ts';
 
 /** Pseudo-beta atoms (x^prev): CB, CA for glycine. */
@@ -563,22 +564,31 @@ export class WebGpuEngine implements Engine {
           await emitAct(at('pair_act_after_recycling'), z, [N, N, cz]);
         }
 
-        // lines 9–12: template pair embedding (CPU reference; see the header)
+        // lines 9–12: template pair embedding, z += update
         if (nTempl > 0) {
-          const blocksPerTemplate = blockCount(params, TEMPLATE_PAIR_STACK);
+          const blocksPerTemplate = templateBlocks(params);
           progress('template_embedding', r, 0, nTempl * blocksPerTemplate);
-          const zHost = tensor([N, N, cz], await readAs(device, act, z, N * N * cz));
-          const update = await templateEmbedding(features, zHost, pairMask, params, {
-            onBlock: async (t, b, blocks) => {
-              progress('template_embedding', r, t * blocks + b, nTempl * blocks);
+          const update = await runTemplateEmbeddingGpu(
+            env,
+            dw,
+            features,
+            { z, zType: act, pairMask: pairMaskBuf },
+            N,
+            chunkTarget,
+            async (t, b, blocks) => {
+              progressWhenDone('template_embedding', r, t * blocks + b, nTempl * blocks);
               await checkpoint(signal);
             },
-          });
-          if (emit) emitHost(at('template_pair_embedding'), update);
-          const upd = iterUpload(update.data, 'template pair embedding [N_res, N_res, c_z]');
-          rec = new Recorder(ctx, env.cache, `r${r} template pair embedding`);
-          await recordAdd(rec, N * N * cz, upd, z, act);
-          rec.submit();
+          );
+          if (update) {
+            iterBufs.push(update);
+            held.push(update);
+          }
+          if (emit) {
+            const zeros = new Float32Array(N * N * cz);
+            if (update) await emitDevice(at('template_pair_embedding'), update, [N, N, cz]);
+            else emitHost(at('template_pair_embedding'), tensor([N, N, cz], zeros));
+          }
         }
 
         // lines 13–14: extra-MSA embedding and stack

@@ -41,6 +41,7 @@ import {
 } from './attention-modules.ts';
 import type {
   EvoformerBlockWeights,
+  PairStackWeights,
   TransitionDeviceWeights,
   TriangleMultiplicationDeviceWeights,
 } from './module-weights.ts';
@@ -304,6 +305,77 @@ export async function recordEvoformerBlock(
     chunks.pairTransitionRows,
     at('pair_transition'),
     act,
+  );
+  return rec.dispatches - before;
+}
+
+/**
+ * Algorithm 16, lines 2–6: one TemplatePairStack block on a template's pair activations
+ * t [N_res, N_res, c_t] (f32), in AF2's template order — attention before multiplication:
+ *   t += TriangleAttentionStartingNode(t), t += TriangleAttentionEndingNode(t),
+ *   t += TriangleMultiplicationOutgoing(t), t += TriangleMultiplicationIncoming(t),
+ *   t += PairTransition(t).
+ * Reference: src/model/reference/template-pair-stack-block.ts.
+ */
+export async function recordTemplatePairBlock(
+  rec: Recorder,
+  pool: BufferPool,
+  w: PairStackWeights,
+  nRes: number,
+  bufs: { t: GPUBuffer; pairMask: GPUBuffer },
+  label: string,
+  chunks: BlockChunks = {},
+): Promise<number> {
+  const before = rec.dispatches;
+  const N = nRes;
+  const at = (m: string) => `${label}/${m}`;
+  const pairChunks = { lines: chunks.pairAttentionLines, biasRows: chunks.biasRows };
+  const z = { z: bufs.t, pairMask: bufs.pairMask, m: bufs.t, msaMask: bufs.pairMask };
+  // [N_res, N_res, c_t]  (lines 2–3)
+  for (const [node, weights] of [
+    ['starting', w.triangleAttentionStarting],
+    ['ending', w.triangleAttentionEnding],
+  ] as const) {
+    await recordTriangleAttention(
+      rec,
+      pool,
+      weights,
+      node,
+      N,
+      z,
+      at(`triangle_attention_${node}_node`),
+      'f32',
+      pairChunks,
+    );
+  }
+  // [N_res, N_res, c_t]  (lines 4–5)
+  for (const [orientation, weights] of [
+    ['outgoing', w.triangleMultiplicationOutgoing],
+    ['incoming', w.triangleMultiplicationIncoming],
+  ] as const) {
+    await triangleStep(
+      rec,
+      pool,
+      orientation,
+      N,
+      weights,
+      z,
+      chunks.triangleRows,
+      chunks.triangleChannels,
+      at(`triangle_multiplication_${orientation}`),
+      'f32',
+    );
+  }
+  // [N_res, N_res, c_t]  (line 6)
+  await transitionStep(
+    rec,
+    pool,
+    N * N,
+    w.pairTransition,
+    bufs.t,
+    chunks.pairTransitionRows,
+    at('pair_transition'),
+    'f32',
   );
   return rec.dispatches - before;
 }

@@ -5,7 +5,7 @@
  * Chunks are evened out (⌈n/k⌉ for k chunks): 100 lines under a 40-line cap run as 3 × 34.
  */
 import type { BlockChunks } from './block.ts';
-import type { EvoformerBlockWeights } from './module-weights.ts';
+import type { EvoformerBlockWeights, PairStackWeights } from './module-weights.ts';
 
 const F32 = 4;
 
@@ -15,6 +15,26 @@ export function chunkWithin(total: number, bytesPer: number, target: number): nu
   const cap = Math.max(1, Math.min(total, Math.floor(target / Math.max(1, bytesPer))));
   const k = Math.ceil(total / cap);
   return Math.ceil(total / k);
+}
+
+/** Chunks of the pair-stack modules (triangle attention and multiplication) over N_res residues. */
+export function pairStackChunks(
+  w: PairStackWeights,
+  nRes: number,
+  targetBytes: number,
+  biasC = 0,
+): BlockChunks {
+  const N = nRes;
+  const tri = w.triangleAttentionStarting;
+  // per line: LN [N, c] + q|k|v|g [N, 4HC] + o [N, HC]
+  const triLine = F32 * N * (tri.c + tri.width + tri.heads * tri.headDim);
+  // triangle-multiplication window: t [c, rows, N]
+  const c = w.triangleMultiplicationOutgoing.layout.c;
+  return {
+    pairAttentionLines: chunkWithin(N, triLine, targetBytes),
+    biasRows: chunkWithin(N, F32 * N * Math.max(biasC, tri.c), targetBytes),
+    triangleRows: chunkWithin(N, F32 * c * N, targetBytes),
+  };
 }
 
 /**
@@ -33,18 +53,9 @@ export function blockChunks(
   const rowLine = F32 * N * (row.c + row.width + hcRow);
   const col = w.globalColumnAttention ?? w.columnAttention;
   const colLine = col ? F32 * S * (col.c + col.width + col.heads * col.headDim) : 0;
-  const tri = w.triangleAttentionStarting;
-  const triLine = F32 * N * (tri.c + tri.width + tri.heads * tri.headDim);
   const msaAttentionLines = Math.min(
     chunkWithin(S, rowLine, targetBytes),
     chunkWithin(N, colLine, targetBytes),
   );
-  // triangle-multiplication window: t [c, rows, N]
-  const c = w.triangleMultiplicationOutgoing.layout.c;
-  return {
-    msaAttentionLines,
-    pairAttentionLines: chunkWithin(N, triLine, targetBytes),
-    biasRows: chunkWithin(N, F32 * N * Math.max(row.cz, tri.c), targetBytes),
-    triangleRows: chunkWithin(N, F32 * c * N, targetBytes),
-  };
+  return { ...pairStackChunks(w, N, targetBytes, row.cz), msaAttentionLines };
 }

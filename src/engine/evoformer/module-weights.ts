@@ -89,6 +89,16 @@ export interface TriangleMultiplicationDeviceWeights {
   buffer: GPUBuffer;
 }
 
+/** The pair-stack modules of a block (Algorithms 11–15): an Evoformer or template pair block. */
+export type PairStackWeights = Pick<
+  EvoformerBlockWeights,
+  | 'triangleMultiplicationOutgoing'
+  | 'triangleMultiplicationIncoming'
+  | 'triangleAttentionStarting'
+  | 'triangleAttentionEnding'
+  | 'pairTransition'
+>;
+
 export interface EvoformerBlockWeights {
   /** Which stack: the extra-MSA block uses global column attention. */
   extra: boolean;
@@ -233,7 +243,7 @@ export function packGlobalAttention(
   };
 }
 
-function uploadTransition(
+export function uploadTransition(
   dw: DeviceWeights,
   params: Params,
   path: string,
@@ -262,7 +272,7 @@ function uploadOpm(
   };
 }
 
-function uploadTriangle(
+export function uploadTriangle(
   dw: DeviceWeights,
   params: Params,
   path: string,
@@ -270,6 +280,23 @@ function uploadTriangle(
 ): TriangleMultiplicationDeviceWeights {
   const p = packTriangleMultiplicationWeights(params, path);
   return { layout: p.layout, buffer: dw.upload(`${label} packed`, p.data) };
+}
+
+/** A template pair stack block's weights (Algorithm 16), `params` unstacked under `path`. */
+export function pairStackWeights(
+  dw: DeviceWeights,
+  params: Params,
+  path: string,
+  label: string,
+): PairStackWeights {
+  const at = (m: string) => [`${path}/${m}`, `${label}/${m}`] as const;
+  return {
+    triangleAttentionStarting: packAttention(dw, params, ...at('triangle_attention_starting_node'), true),
+    triangleAttentionEnding: packAttention(dw, params, ...at('triangle_attention_ending_node'), true),
+    triangleMultiplicationOutgoing: uploadTriangle(dw, params, ...at('triangle_multiplication_outgoing')),
+    triangleMultiplicationIncoming: uploadTriangle(dw, params, ...at('triangle_multiplication_incoming')),
+    pairTransition: uploadTransition(dw, params, ...at('pair_transition')),
+  };
 }
 
 /**
