@@ -39,7 +39,7 @@ export function App() {
           </h1>
           <p className="tagline">
             Protein structure prediction with AlphaFold2, run on your own GPU through WebGPU. Your sequences
-            never leave this machine.
+            never leave this machine unless you opt in to a remote MSA search.
           </p>
           <PwaStatus />
           <nav aria-label="Sections" className="section-nav">
