@@ -12,9 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireNodeDevice } from '../gpu/node.ts';
 import type { NdArray } from '../model/ndarray.ts';
-import { readNpz } from '../model/params/npz.ts';
-import { fileSource } from '../model/params/source-node.ts';
-import { GOLDEN_DIR } from '../model/reference/golden-test-support.ts';
+import { loadGoldenNpz } from '../model/reference/golden-test-support.ts';
 import { createWebGpuEngine, type WebGpuEngine } from './webgpu-engine.ts';
 
 let engine: WebGpuEngine;
@@ -25,14 +23,7 @@ afterAll(async () => {
   await engine?.dispose();
 });
 
-async function npz(file: string): Promise<Record<string, NdArray>> {
-  const src = await fileSource(`${GOLDEN_DIR}/${file}`);
-  try {
-    return await readNpz(src);
-  } finally {
-    await src.close?.();
-  }
-}
+const npz = loadGoldenNpz;
 
 function maxAbsDiff(x: NdArray, y: NdArray): number {
   const [a, b] = [x.data as Float32Array, y.data as Float32Array];

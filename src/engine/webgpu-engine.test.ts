@@ -7,9 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireNodeDevice } from '../gpu/node.ts';
 import type { NdArray } from '../model/ndarray.ts';
-import { readNpz } from '../model/params/npz.ts';
-import { fileSource } from '../model/params/source-node.ts';
-import { GOLDEN_DIR } from '../model/reference/golden-test-support.ts';
+import { loadGoldenNpz } from '../model/reference/golden-test-support.ts';
 import { createWebGpuEngine, WebGpuEngine } from './webgpu-engine.ts';
 
 let engine: WebGpuEngine;
@@ -20,14 +18,7 @@ afterAll(async () => {
   await engine?.dispose();
 });
 
-async function npz(file: string): Promise<Record<string, NdArray>> {
-  const src = await fileSource(`${GOLDEN_DIR}/${file}`);
-  try {
-    return await readNpz(src);
-  } finally {
-    await src.close?.();
-  }
-}
+const npz = loadGoldenNpz;
 
 describe('WebGpuEngine', () => {
   it('reports per-block progress and stops on an aborted signal with an AbortError', async () => {

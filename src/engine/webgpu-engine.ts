@@ -36,7 +36,6 @@
 import { BufferPool, readFloat32 } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { GpuError } from '../gpu/errors.ts';
-import { readAs, toHalf } from '../gpu/half.ts';
 import { PipelineCache, type StorageType, storageBytes } from '../gpu/kernel.ts';
 import { Recorder } from '../gpu/launch.ts';
 import { computePredictedAlignedError } from '../model/confidence/index.ts';
@@ -85,6 +84,7 @@ import {
 } from './embedders/embedders.ts';
 import { type GpuEnv, stackBlockChunks, submitStackBlock } from './evoformer/stack.ts';
 import { assertFoldFits } from './fit.ts';
+import { halfBits, readAs } from './half-storage.ts';
 import { recordMatmul } from './kernels/matmul.ts';
 import { DEFAULT_CHUNK_TARGET_BYTES } from './plan/build-plan.ts';
 import { type HeadsGpuResult, readHeads, runHeadsGpu } from './structure/heads.ts';
@@ -655,7 +655,7 @@ export class WebGpuEngine implements Engine {
           const single = templateSingleEmbedding(tAatype, templateTorsions(features, nTempl, N), params);
           if (emit) emitHost(at('template_single_embedding'), single.rows);
           const rows = single.rows.data as Float32Array<ArrayBuffer>;
-          device.queue.writeBuffer(m, S * N * cm * actBytes, act === 'f16' ? toHalf(rows) : rows);
+          device.queue.writeBuffer(m, S * N * cm * actBytes, act === 'f16' ? halfBits(rows) : rows);
           evoMsaMask = tensor([S + nTempl, N]);
           evoMsaMask.data.set(msaMask.data, 0);
           evoMsaMask.data.set(single.mask.data, S * N);

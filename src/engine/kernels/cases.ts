@@ -4,9 +4,9 @@
  */
 import { type BufferPool, readFloat32 } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
-import { readAs, roundTo, uploadAs } from '../../gpu/half.ts';
 import type { PipelineCache } from '../../gpu/kernel.ts';
 import { Recorder } from '../../gpu/launch.ts';
+import { readAs, roundTo, uploadAs } from '../half-storage.ts';
 import { type Comparison, compare, seededArray } from './check.ts';
 import { type LayerNormDims, layerNormRef, resolveLayerNormDims } from './layernorm.ref.ts';
 import { type LayerNormConfig, recordLayerNorm } from './layernorm.ts';

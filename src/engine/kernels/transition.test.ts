@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BufferPool } from '../../gpu/buffers.ts';
-import { readAs, roundTo, uploadAs } from '../../gpu/half.ts';
 import { PipelineCache } from '../../gpu/kernel.ts';
 import { Recorder } from '../../gpu/launch.ts';
 import { acquireNodeDevice } from '../../gpu/node.ts';
@@ -8,6 +7,7 @@ import type { NdArray } from '../../model/ndarray.ts';
 import { loadGoldenModule, REL_TOL } from '../../model/reference/golden-test-support.ts';
 import { transition } from '../../model/reference/msa-transition.ts';
 import { type Params, type Tensor, tensor } from '../../model/reference/ops.ts';
+import { readAs, roundTo, uploadAs } from '../half-storage.ts';
 import type { KernelEnv } from './cases.ts';
 import { compare, maxAbs, seededArray } from './check.ts';
 import {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BufferPool } from '../../gpu/buffers.ts';
-import { readAs, roundTo, uploadAs } from '../../gpu/half.ts';
 import { PipelineCache } from '../../gpu/kernel.ts';
 import { Recorder } from '../../gpu/launch.ts';
 import { acquireNodeDevice } from '../../gpu/node.ts';
 import { loadGoldenModule, REL_TOL } from '../../model/reference/golden-test-support.ts';
 import { type Params, type Tensor, tensor } from '../../model/reference/ops.ts';
 import type { TriangleMultiplicationOrientation } from '../../model/reference/triangle-multiplication.ts';
+import { readAs, roundTo, uploadAs } from '../half-storage.ts';
 import type { KernelEnv } from './cases.ts';
 import { compare, maxAbs, seededArray } from './check.ts';
 import {

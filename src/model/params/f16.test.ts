@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { halfBits, halfValue, roundTo } from './half.ts';
+import { floatToHalfBits as halfBits, halfBitsToFloat as halfValue } from './f16.ts';
 
 describe('binary16 conversion', () => {
   it('converts exactly representable values both ways', () => {
@@ -34,9 +34,8 @@ describe('binary16 conversion', () => {
   it('keeps every value within half an ulp (2^-11 relative) in the normal range', () => {
     for (let i = 0; i < 2000; i++) {
       const x = (i - 1000) * 0.731 + 0.0137;
-      const r = roundTo('f16', [x])[0];
+      const r = halfValue(halfBits(x));
       expect(Math.abs(r - x)).toBeLessThanOrEqual(Math.abs(x) * 2 ** -11 + 2 ** -25);
     }
-    expect(roundTo('f32', [0.1])[0]).toBe(Math.fround(0.1));
   });
 });
