@@ -12,7 +12,9 @@
  *   cpuReference     ms for one block of the CPU reference on the same input, or the reason it
  *                    was skipped (estimated time above --cpu-max-s)
  * GPU time comes from timestamp queries written at the start and end of every compute pass the
- * block records (sum of pass times) when the device has `timestamp-query`; otherwise (and always,
+ * block records (sum of pass times) when the device has `timestamp-query`. Each module of a block
+ * is one pass (Recorder.section), so `modules` gives ms and GFLOP/s per module (its kernel
+ * family: attention, outer product mean, triangle multiplication, transition). Otherwise (and always,
  * as `wallMs`) from the wall clock: submit `reps` blocks back to back (as the engine does) and
  * wait for onSubmittedWorkDone, divided by reps — recording time included.
  *
@@ -141,6 +143,32 @@ function stackDims(params: Params, path: string) {
   return { cm: ln('msa_transition'), cz: ln('pair_transition') };
 }
 
+/** The FLOP table's key of each module (Recorder section) of an Evoformer block. */
+const MODULE_FLOPS: Record<string, string[]> = {
+  msa_row_attention_with_pair_bias: ['msaRowAttention'],
+  msa_column_attention: ['msaColumnAttention'],
+  msa_transition: ['msaTransition'],
+  outer_product_mean: ['outerProductMean'],
+  triangle_multiplication_outgoing: ['triangleMultiplication'],
+  triangle_multiplication_incoming: ['triangleMultiplication'],
+  triangle_attention_starting_node: ['triangleAttention'],
+  triangle_attention_ending_node: ['triangleAttention'],
+  pair_transition: ['pairTransition'],
+};
+
+/** ms and approximate GFLOP/s of each module (the two triangle modules share one FLOP entry). */
+function moduleRates(moduleMs: Record<string, number>, flops: Record<string, number>) {
+  return Object.fromEntries(
+    Object.entries(moduleMs).map(([name, ms]) => {
+      const keys = MODULE_FLOPS[name] ?? [];
+      // the table counts both orientations of a triangle module together
+      const share = name.startsWith('triangle_') ? 0.5 : 1;
+      const flop = keys.reduce((a, k) => a + (flops[k] ?? 0), 0) * share;
+      return [name, { ms, approxGflops: flop > 0 && ms > 0 ? flop / (ms * 1e-3) / 1e9 : undefined }];
+    }),
+  );
+}
+
 /**
  * Approximate FLOPs of one Evoformer block (Alg 6): the matrix products and attention einsums
  * (2 per multiply-add) with AF2's full-size heads; layer norms, softmax and gating are left out.
@@ -234,8 +262,11 @@ class PassTimestamps {
     this.overflow = false;
   }
 
-  /** After the timed work was submitted: sum of pass durations and first-begin → last-end span (ms). */
-  async read(): Promise<{ busyMs: number; spanMs: number; passes: number } | undefined> {
+  /**
+   * After the timed work was submitted: sum of pass durations, first-begin → last-end span and
+   * each pass's duration (ms).
+   */
+  async read(): Promise<{ busyMs: number; spanMs: number; passes: number; passMs: number[] } | undefined> {
     if (this.overflow || this.used === 0) return undefined;
     const enc = this.real.createCommandEncoder({ label: 'bench timestamp resolve' });
     enc.resolveQuerySet(this.querySet, 0, this.used, this.resolve, 0);
@@ -247,13 +278,15 @@ class PassTimestamps {
     let busy = 0n;
     let first = t[0];
     let last = t[1];
+    const passMs: number[] = [];
     for (let i = 0; i < this.used; i += 2) {
       if (t[i + 1] < t[i]) return undefined;
       busy += t[i + 1] - t[i];
+      passMs.push(Number(t[i + 1] - t[i]) / 1e6);
       if (t[i] < first) first = t[i];
       if (t[i + 1] > last) last = t[i + 1];
     }
-    return { busyMs: Number(busy) / 1e6, spanMs: Number(last - first) / 1e6, passes: this.used / 2 };
+    return { busyMs: Number(busy) / 1e6, spanMs: Number(last - first) / 1e6, passes: this.used / 2, passMs };
   }
 
   destroy(): void {
@@ -270,6 +303,8 @@ interface BlockTiming {
   gpuBusyMsPerBlock?: number;
   gpuSpanMsPerBlock?: number;
   computePassesPerBlock?: number;
+  /** GPU ms per module of the block (median over runs), when every module was one timed pass. */
+  moduleMs?: Record<string, number>;
   runsMs: number[];
   wallRunsMs: number[];
   reps: number;
@@ -310,9 +345,11 @@ async function timeBlock(
     ? { ...ctx, device: stamps.device, assertAlive: () => ctx.assertAlive() }
     : ctx;
   let dispatches = 0;
+  let sections: string[] = [];
   const block = async () => {
     const rec = new Recorder(recCtx, cache, label);
     dispatches = await recordEvoformerBlock(rec, pool, w, { nSeq, nRes }, bufs, label);
+    sections = [...rec.sections];
     rec.submit();
   };
   const restore = () => {
@@ -339,6 +376,7 @@ async function timeBlock(
     const reps = Math.max(1, Math.min(8, Math.ceil(200 / Math.max(once, 1e-3))));
     const wallRunsMs: number[] = [];
     const gpuRuns: { busyMs: number; spanMs: number; passes: number }[] = [];
+    const moduleRuns: Record<string, number>[] = [];
     let useStamps = Boolean(stamps);
     let spent = 0;
     for (let r = 0; r < opts.runs; r++) {
@@ -357,7 +395,18 @@ async function timeBlock(
         if (!g || !(g.busyMs > 0) || g.spanMs > wall * 1.5 + 1) {
           useStamps = false;
           log(`${kind} L=${nRes}: timestamp queries unusable (${JSON.stringify(g)}); using wall clock`);
-        } else gpuRuns.push({ busyMs: g.busyMs / reps, spanMs: g.spanMs / reps, passes: g.passes / reps });
+        } else {
+          gpuRuns.push({ busyMs: g.busyMs / reps, spanMs: g.spanMs / reps, passes: g.passes / reps });
+          // one pass per section: pass i of the run is section i mod (sections per block)
+          if (sections.length > 0 && g.passMs.length === reps * sections.length) {
+            const perModule: Record<string, number> = {};
+            g.passMs.forEach((ms, i) => {
+              const name = sections[i % sections.length];
+              perModule[name] = (perModule[name] ?? 0) + ms / reps;
+            });
+            moduleRuns.push(perModule);
+          }
+        }
       }
       if (spent > opts.budgetS * 1000) break;
     }
@@ -385,6 +434,11 @@ async function timeBlock(
       out.msPerBlock = out.gpuBusyMsPerBlock;
       out.runsMs = gpuRuns.map((g) => g.busyMs);
       out.timing = 'timestamp-query (sum of the compute passes of a block)';
+      if (moduleRuns.length === gpuRuns.length) {
+        out.moduleMs = Object.fromEntries(
+          sections.map((name) => [name, median(moduleRuns.map((r) => r[name] ?? 0))]),
+        );
+      }
     }
     return out;
   } finally {
@@ -497,7 +551,11 @@ async function main(argv: string[]): Promise<number> {
     try {
       log(`evoformer block L=${L} S=${opts.msa} …`);
       const evo = await timeBlock(env, stamps, evoParams, 'evoformer', opts.msa, L, opts);
-      row.evoformerBlock = { ...evo, approxGflops: totalFlop / (evo.msPerBlock * 1e-3) / 1e9 };
+      row.evoformerBlock = {
+        ...evo,
+        approxGflops: totalFlop / (evo.msPerBlock * 1e-3) / 1e9,
+        modules: evo.moduleMs && moduleRates(evo.moduleMs, flops),
+      };
       log(`  ${evo.msPerBlock.toFixed(2)} ms/block, ${evo.dispatchesPerBlock} dispatches`);
     } catch (err) {
       row.evoformerBlock = { error: (err as Error).message };

@@ -13,6 +13,11 @@ export type BufferArg = GPUBuffer | GPUBufferBinding;
 export class Recorder {
   /** Dispatches recorded since creation. */
   dispatches = 0;
+  /**
+   * Names of the sections begun with `section()`, in order. Each section starts a new compute
+   * pass, so a profiler that timestamps passes (bench/evoformer.ts) can time each module.
+   */
+  readonly sections: string[] = [];
   private encoder: GPUCommandEncoder;
   private pass: GPUComputePassEncoder | undefined;
   private transient: GPUBuffer[] = [];
@@ -51,6 +56,13 @@ export class Recorder {
     this.pass.setBindGroup(0, bindGroup);
     if (counts[0] > 0 && counts[1] > 0 && counts[2] > 0) this.pass.dispatchWorkgroups(...counts);
     this.dispatches++;
+  }
+
+  /** Starts a named section (a module): the next dispatch opens a new compute pass. */
+  section(name: string): void {
+    this.pass?.end();
+    this.pass = undefined;
+    this.sections.push(name);
   }
 
   /** Ends the pass for a copy or other encoder command; the next dispatch opens a new pass. */

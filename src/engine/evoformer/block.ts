@@ -184,6 +184,7 @@ export async function recordEvoformerBlock(
   // [N_seq, N_res, c_m]  (line 3)
   const msaChunks = { lines: chunks.msaAttentionLines, biasRows: chunks.biasRows };
   const pairChunks = { lines: chunks.pairAttentionLines, biasRows: chunks.biasRows };
+  rec.section('msa_row_attention_with_pair_bias');
   await recordMsaRowAttention(
     rec,
     pool,
@@ -194,6 +195,7 @@ export async function recordEvoformerBlock(
     msaChunks,
   );
   // [N_seq, N_res, c_m]  (line 4)
+  rec.section('msa_column_attention');
   if (w.globalColumnAttention) {
     await recordMsaColumnGlobalAttention(
       rec,
@@ -218,6 +220,7 @@ export async function recordEvoformerBlock(
     throw new Error(`${label}: no column attention weights`);
   }
   // [N_seq, N_res, c_m]  (line 5)
+  rec.section('msa_transition');
   await transitionStep(
     rec,
     pool,
@@ -228,6 +231,7 @@ export async function recordEvoformerBlock(
     at('msa_transition'),
     act,
   );
+  rec.section('outer_product_mean');
   // [N_res, N_res, c_z]  (line 6)
   {
     const o = w.outerProductMean;
@@ -248,6 +252,7 @@ export async function recordEvoformerBlock(
     t.release();
   }
   // [N_res, N_res, c_z]  (lines 7–8)
+  rec.section('triangle_multiplication_outgoing');
   await triangleStep(
     rec,
     pool,
@@ -260,6 +265,7 @@ export async function recordEvoformerBlock(
     at('triangle_multiplication_outgoing'),
     act,
   );
+  rec.section('triangle_multiplication_incoming');
   await triangleStep(
     rec,
     pool,
@@ -273,6 +279,7 @@ export async function recordEvoformerBlock(
     act,
   );
   // [N_res, N_res, c_z]  (lines 9–10)
+  rec.section('triangle_attention_starting_node');
   await recordTriangleAttention(
     rec,
     pool,
@@ -284,6 +291,7 @@ export async function recordEvoformerBlock(
     act,
     pairChunks,
   );
+  rec.section('triangle_attention_ending_node');
   await recordTriangleAttention(
     rec,
     pool,
@@ -296,6 +304,7 @@ export async function recordEvoformerBlock(
     pairChunks,
   );
   // [N_res, N_res, c_z]  (line 11)
+  rec.section('pair_transition');
   await transitionStep(
     rec,
     pool,
