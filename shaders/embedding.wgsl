@@ -8,7 +8,8 @@
 //             lr [N_res, 2·c_z]: a = target_feat·left_single | b = target_feat·right_single
 //   dgram     y[i,j,c] += W[bin(|x_i − x_j|²), c] + b[c]  (b[c] only when d² is in no bin)
 //             lower edges lo[0..15) in `table`, upper edge of the last = 1e8      Alg 32 l.1–4
-//   add       y[n] += x[n]                                                      (residual add)
+//             for rows i = row0 … (y holds rows row0 … only: a row chunk)
+//   add       y[yOffset + n] += x[n]                                            (residual add)
 //   extra     e[s,j,c] = W[aa_sj, c] + has_del_sj · W[23, c] + del_val_sj · W[24, c] + b[c]
 //
 // Bindings (group 0): 0 params (uniform), 1 a (read f32), 2 b (read f32), 3 c (read f32),
@@ -31,8 +32,8 @@ struct Params {
   c: u32,       // channels
   bins: u32,
   gridX: u32,
-  _pad0: u32,
-  _pad1: u32,
+  row0: u32,    // dgram: first row i of the chunk y holds
+  yOffset: u32, // add: element offset of the update in y
   _pad2: u32,
 }
 
@@ -76,7 +77,7 @@ fn dgram(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid
   let N = params.nRes;
   let ch = e % C;
   let ij = e / C;
-  let i = ij / N;
+  let i = params.row0 + ij / N;
   let j = ij % N;
   let dx = a[i * 3u] - a[j * 3u];
   let dy = a[i * 3u + 1u] - a[j * 3u + 1u];
@@ -98,7 +99,7 @@ fn add(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: 
   if (e >= params.n) {
     return;
   }
-  y[e] = y_t(f32(y[e]) + a[e]);
+  y[params.yOffset + e] = y_t(f32(y[params.yOffset + e]) + a[e]);
 }
 
 @compute @workgroup_size(WG)

@@ -35,11 +35,19 @@ describe('whole-tensor buffers against the device limits', () => {
 
   it('fits where every whole tensor is within a binding, and f16 storage halves the activations', () => {
     expect(() => assertFoldFits(full(256, 4), small)).not.toThrow();
-    // at 512 residues the f32 recycling update (128 MiB) is exactly the limit: it fits
+    // at 512 residues the structure module's f32 LayerNorm(z) (128 MiB) is exactly the limit
     expect(() => assertFoldFits({ ...full(512, 2), nSeq: 128, nExtra: 256 }, small)).not.toThrow();
     expect(() =>
       assertFoldFits(full(1024, 4), { maxStorageBufferBindingSize: 2 ** 31, maxBufferSize: 2 ** 31 }),
     ).not.toThrow();
+  });
+
+  it('counts the templates: 4 templates of c_t = 64 at 400 residues need 156 MiB', () => {
+    const s = { ...full(400, 4), nSeq: 64, nExtra: 64 };
+    expect(() => assertFoldFits(s, small)).not.toThrow();
+    expect(() => assertFoldFits({ ...s, templates: { count: 4, ct: 64, hc: 64 } }, small)).toThrow(
+      /templates \[N_templ/,
+    );
   });
 
   it('counts the logits heads only when they are read back', () => {

@@ -27,6 +27,8 @@ export interface FoldShape {
   actBytes: number;
   /** The [N_res, N_res, bins] logits heads are read back (fullOutputs). */
   logitsBins?: number;
+  /** Templates: their count, c_t and the pointwise attention's H·C. */
+  templates?: { count: number; ct: number; hc: number };
 }
 
 export interface BufferLimits {
@@ -43,7 +45,6 @@ export function wholeBuffers(s: FoldShape): { name: string; bytes: number }[] {
       name: 'z [N_res, N_res, c_z] (also z^prev and LayerNorm(z) of the triangle update)',
       bytes: pair * s.cz * s.actBytes,
     },
-    { name: 'recycling pair update [N_res, N_res, c_z] f32', bytes: pair * s.cz * 4 },
     { name: 'm [N_seq, N_res, c_m]', bytes: s.nSeq * N * s.cm * s.actBytes },
     { name: 'msa_feat [N_seq, N_res, 49] f32', bytes: s.nSeq * N * 49 * 4 },
     { name: 'e [N_extra, N_res, c_e]', bytes: s.nExtra * N * s.ce * s.actBytes },
@@ -54,6 +55,13 @@ export function wholeBuffers(s: FoldShape): { name: string; bytes: number }[] {
     },
     { name: 'structure module LayerNorm(z) [N_res, N_res, c_z] f32', bytes: pair * s.cz * 4 },
   ];
+  if (s.templates && s.templates.count > 0) {
+    const { count, ct, hc } = s.templates;
+    list.push(
+      { name: 'templates [N_templ, N_res, N_res, c_t] f32', bytes: count * pair * ct * 4 },
+      { name: 'template keys|values [N_templ, N_res, N_res, 2·H·C] f32', bytes: count * pair * 2 * hc * 4 },
+    );
+  }
   if (s.logitsBins)
     list.push({ name: 'logits heads [N_res, N_res, bins] f32', bytes: pair * s.logitsBins * 4 });
   return list;

@@ -82,6 +82,7 @@ import {
   recordRecyclingMsaUpdate,
   recordRecyclingPairUpdate,
 } from './embedders/embedders.ts';
+import { chunkWithin } from './evoformer/chunks.ts';
 import { type GpuEnv, stackBlockChunks, submitStackBlock } from './evoformer/stack.ts';
 import { assertFoldFits } from './fit.ts';
 import { halfBits, readAs } from './half-storage.ts';
@@ -100,7 +101,7 @@ import {
   uploadHeadsWeights,
   uploadStructureModuleWeights,
 } from './structure/weights.ts';
-import { runTemplateEmbeddingGpu, templateBlocks } from './templates/template-embedding.ts';
+import { runTemplateEmbeddingGpu, templateBlocks, templateShape } from './templates/template-embedding.ts';
 import { DeviceWeights } from './weights.ts';
 
 /** Pseudo-beta atoms (x^prev): CB, CA for glycine. */
@@ -265,6 +266,7 @@ export class WebGpuEngine implements Engine {
         opmC: lastDim(`${EVOFORMER_ITERATION}/outer_product_mean/left_projection//weights`),
         actBytes,
         logitsBins: opts.fullOutputs ? lastDim(`${DISTOGRAM_HEAD}/half_logits//weights`) : undefined,
+        templates: useTemplates ? templateShape(params, Math.max(...list.map(templateCount))) : undefined,
       },
       device.limits,
     );
@@ -540,18 +542,20 @@ export class WebGpuEngine implements Engine {
 
         // line 6: recycling embedder (zeros at the first iteration)
         progress('recycling', r);
-        const pairUpdate = iterAcquire(N * N * cz, 'recycling pair update [N_res, N_res, c_z]');
+        // the pair update in row chunks within the chunk target (whole when its stage is read)
+        const updateRows = emit ? N : chunkWithin(N, 4 * N * cz, chunkTarget);
+        const pairUpdate = iterAcquire(updateRows * N * cz, 'recycling pair update [rows, N_res, c_z]');
         const msaUpdate = iterAcquire(N * cm, 'recycling first-row update [N_res, c_m]');
         rec = new Recorder(ctx, env.cache, `r${r} recycling embedder`);
         await recordRecyclingPairUpdate(
           rec,
           emb,
           N,
-          { prevZ: zPrev, pseudoBeta: pbBuf, update: pairUpdate },
+          { prevZ: zPrev, pseudoBeta: pbBuf, update: pairUpdate, z },
           act,
+          updateRows,
         );
         await recordRecyclingMsaUpdate(rec, emb, N, { prevMsaFirstRow: prevM1, update: msaUpdate }, act);
-        await recordAdd(rec, N * N * cz, pairUpdate, z, act);
         await recordAdd(rec, N * cm, msaUpdate, m, act);
         rec.submit();
         if (emit) {

@@ -23,6 +23,10 @@ interface EmbedDims {
   nRes?: number;
   c?: number;
   bins?: number;
+  /** dgram: first row i of the chunk. */
+  row0?: number;
+  /** add: element offset into y. */
+  yOffset?: number;
 }
 
 const WG = 256;
@@ -51,7 +55,16 @@ function embeddingKernel(entry: Entry, yType: StorageType): KernelDescriptor<Emb
       return [x, x === 0 ? 0 : Math.ceil(g / x), 1];
     },
     uniforms: (d) =>
-      Uint32Array.of(d.n, d.nRes ?? 0, d.c ?? 0, d.bins ?? 0, Math.min(groups(d), GRID_X), 0, 0, 0),
+      Uint32Array.of(
+        d.n,
+        d.nRes ?? 0,
+        d.c ?? 0,
+        d.bins ?? 0,
+        Math.min(groups(d), GRID_X),
+        d.row0 ?? 0,
+        d.yOffset ?? 0,
+        0,
+      ),
   };
 }
 
@@ -73,15 +86,16 @@ async function dispatchEmbedding(
   });
 }
 
-/** Records y[0..n) += x[0..n) (x f32, y stored as `yType`). */
+/** Records y[yOffset + k] += x[k] for k < n (x f32, y stored as `yType`). */
 export async function recordAdd(
   rec: Recorder,
   n: number,
   x: GPUBuffer,
   y: GPUBuffer,
   yType: StorageType = 'f32',
+  yOffset = 0,
 ): Promise<void> {
-  await dispatchEmbedding(rec, 'add', { n }, { a: x, y }, yType);
+  await dispatchEmbedding(rec, 'add', { n, yOffset }, { a: x, y }, yType);
 }
 
 export interface EmbedderWeights {
@@ -222,29 +236,39 @@ export async function recordInputEmbedder(
 }
 
 /**
- * Algorithm 32 lines 1–4: update [N_res, N_res, c_z] = LayerNorm(z^prev) + Linear(dgram(x^prev_Cβ)).
+ * Algorithm 32 lines 1–4 and the residual add: z += LayerNorm(z^prev) + Linear(dgram(x^prev_Cβ)),
+ * in chunks of `rows` rows (the update [rows, N_res, c_z] f32 is `update`, which must hold one
+ * chunk; with one chunk it holds the whole update afterwards). z and z^prev are stored as `act`.
  * Line 5 (first-row update) is `recordRecyclingMsaUpdate`.
  */
 export async function recordRecyclingPairUpdate(
   rec: Recorder,
   w: EmbedderWeights,
   nRes: number,
-  bufs: { prevZ: GPUBuffer; pseudoBeta: GPUBuffer; update: GPUBuffer },
+  bufs: { prevZ: GPUBuffer; pseudoBeta: GPUBuffer; update: GPUBuffer; z: GPUBuffer },
   act: StorageType = 'f32',
+  rows = nRes,
 ): Promise<void> {
   const N = nRes;
-  await recordLayerNorm(
-    rec,
-    { rows: N * N, C: w.cz, eps: LN_EPS },
-    { x: bufs.prevZ, scale: w.prevPairScale, offset: w.prevPairOffset, y: bufs.update },
-    layerNormConfig(w.cz, 128, act),
-  );
-  await dispatchEmbedding(
-    rec,
-    'dgram',
-    { n: N * N * w.cz, nRes: N, c: w.cz, bins: RECYCLE_DGRAM.numBins },
-    { a: bufs.pseudoBeta, b: w.prevPosW, c: w.prevPosB, table: w.dgramLower, y: bufs.update },
-  );
+  const R = Math.max(1, Math.min(rows, N));
+  for (let r0 = 0; r0 < N; r0 += R) {
+    const n = Math.min(R, N - r0) * N;
+    // [n, c_z] = LayerNorm(z^prev rows) + Linear(dgram)
+    await recordLayerNorm(
+      rec,
+      { rows: n, C: w.cz, eps: LN_EPS, offset: r0 * N * w.cz },
+      { x: bufs.prevZ, scale: w.prevPairScale, offset: w.prevPairOffset, y: bufs.update },
+      layerNormConfig(w.cz, 128, act),
+    );
+    await dispatchEmbedding(
+      rec,
+      'dgram',
+      { n: n * w.cz, nRes: N, c: w.cz, bins: RECYCLE_DGRAM.numBins, row0: r0 },
+      { a: bufs.pseudoBeta, b: w.prevPosW, c: w.prevPosB, table: w.dgramLower, y: bufs.update },
+    );
+    // z rows += update
+    await recordAdd(rec, n * w.cz, bufs.update, bufs.z, act, r0 * N * w.cz);
+  }
 }
 
 /** Algorithm 32 line 5: update [N_res, c_m] = LayerNorm(m^prev_1). */

@@ -169,6 +169,13 @@ function templateWeights(dw: DeviceWeights): TemplateWeights {
   });
 }
 
+/** What the template embedding holds whole: count, c_t and the pointwise attention's H·C. */
+export function templateShape(params: Params, count: number): { count: number; ct: number; hc: number } {
+  const embed = param(params, `${SINGLE_TEMPLATE_EMBEDDING}/embedding2d`, 'weights'); // [88, c_t]
+  const qw = param(params, TEMPLATE_POINTWISE_ATTENTION, 'query_w'); // [c_z, H, C]
+  return { count, ct: embed.shape[1], hc: qw.shape[1] * qw.shape[2] };
+}
+
 /** Template pair stack blocks in this model (for progress). */
 export function templateBlocks(params: Params): number {
   return blockCount(params, TEMPLATE_PAIR_STACK);
