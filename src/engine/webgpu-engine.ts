@@ -35,6 +35,7 @@
  */
 import { BufferPool, readFloat32 } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
+import { dryRunTwin } from '../gpu/dry-run.ts';
 import { GpuError } from '../gpu/errors.ts';
 import { PipelineCache, type StorageType, storageBytes } from '../gpu/kernel.ts';
 import { Recorder } from '../gpu/launch.ts';
@@ -88,6 +89,7 @@ import { assertFoldFits } from './fit.ts';
 import { halfBits, readAs } from './half-storage.ts';
 import { recordMatmul } from './kernels/matmul.ts';
 import { DEFAULT_CHUNK_TARGET_BYTES } from './plan/build-plan.ts';
+import { PlanError } from './plan/errors.ts';
 import { type HeadsGpuResult, readHeads, runHeadsGpu } from './structure/heads.ts';
 import {
   recordLinear,
@@ -141,6 +143,22 @@ export interface WebGpuEngineOptions {
    * capped by the device's maxStorageBufferBindingSize). Smaller means more, smaller chunks.
    */
   chunkTargetBytes?: number;
+  /**
+   * Device memory a fold may use, bytes. Each fold is first run on a dry-run twin of the device
+   * (`predictMemory`); a fold whose predicted peak exceeds the budget is refused with a PlanError
+   * before anything is allocated.
+   */
+  budgetBytes?: number;
+}
+
+/** The buffer pool's peak for one fold, predicted by `WebGpuEngine.predictMemory`. */
+export interface FoldMemory {
+  /** Highest live bytes of the buffer pool (weights, activations and transients together). */
+  peakBytes: number;
+  /** Bytes the pool holds at the end (live plus released-but-kept for reuse). */
+  heldBytes: number;
+  /** Buffers created. */
+  allocations: number;
 }
 
 export class WebGpuEngine implements Engine {
@@ -184,6 +202,24 @@ export class WebGpuEngine implements Engine {
     this.envPromise = undefined;
   }
 
+  /**
+   * The device memory `input` would take, predicted before anything is allocated: the fold runs
+   * on a dry-run twin of this engine's device (src/gpu/dry-run.ts: the same limits and features,
+   * nothing allocated or executed), so its buffer pool sees exactly the acquires and releases of
+   * the real fold. The engine's own code makes the prediction, so it cannot drift from it.
+   */
+  async predictMemory(input: FoldInput): Promise<FoldMemory> {
+    const ctx = (await this.env()).ctx;
+    const twin = new WebGpuEngine({
+      acquire: async () => dryRunTwin(ctx),
+      chunkTargetBytes: this.opts.chunkTargetBytes,
+    });
+    const { onProgress: _p, onStage: _s, ...options } = input.options ?? {};
+    await twin.fold({ ...input, options });
+    const { peakBytes, heldBytes, allocations } = (await twin.gpuEnv()).pool.stats;
+    return { peakBytes, heldBytes, allocations };
+  }
+
   async fold(input: FoldInput): Promise<EnginePrediction> {
     const opts = input.options ?? {};
     const list: FeatureDict[] = Array.isArray(input.features) ? input.features : [input.features];
@@ -191,6 +227,18 @@ export class WebGpuEngine implements Engine {
     throwIfAborted(opts.signal);
     const env = await this.env();
     env.ctx.assertAlive();
+    if (this.opts.budgetBytes !== undefined) {
+      const { peakBytes } = await this.predictMemory(input);
+      if (peakBytes > this.opts.budgetBytes) {
+        throw new PlanError(
+          'fold',
+          peakBytes,
+          this.opts.budgetBytes,
+          'budget',
+          'predicted peak of this fold',
+        );
+      }
+    }
     const { ctx, pool } = env;
     const device = ctx.device;
     const act: StorageType = opts.precision ?? 'f32';
