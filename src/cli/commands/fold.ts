@@ -12,7 +12,7 @@
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { createWebGpuEngine } from '../../engine/webgpu-engine.ts';
+import { WebGpuEngine } from '../../engine/webgpu-engine.ts';
 import type { Engine, EnginePrediction, FeatureDict } from '../../model/engine.ts';
 import { buildFeatures, buildFeaturesPerIteration } from '../../model/features/build-features.ts';
 import { FeatureInputError } from '../../model/features/errors.ts';
@@ -25,11 +25,13 @@ import { loadParams } from '../../model/params/load.ts';
 import { fileSource } from '../../model/params/source-node.ts';
 import { foldFraction } from '../../model/progress.ts';
 import { createCpuEngine } from '../../model/reference/cpu-engine.ts';
+import { parseBytes } from './plan.ts';
 
 export const summary = 'predict a structure (PDB, mmCIF, PAE JSON, scores JSON) from a FASTA or A3M';
 
 export const usage = `usage: webfold fold INPUT --params FILE --out DIR [--a3m FILE] [--model-name N] [--recycles R]
                     [--seed S] [--msa-sampling af2|none] [--backend webgpu|cpu] [--precision f32|f16]
+                    [--budget BYTES]
 
 INPUT is a FASTA file (one sequence) or an .a3m alignment (first row = query).
   --params FILE       AF2 parameters: params_model_N[_ptm].npz, or an AlphaFold params .tar
@@ -44,6 +46,9 @@ INPUT is a FASTA file (one sequence) or an .a3m alignment (first row = query).
   --precision P       f32 (default, exact) or f16: store the activations (m, e, z) in f16, half
                       the memory, arithmetic in f32; small numerical differences (about 0.1
                       pLDDT). webgpu only, on an adapter with the shader-f16 feature
+  --budget BYTES      device memory the fold may use (e.g. 2G): webgpu first runs the fold on a
+                      dry-run device to predict its peak and refuses it, naming the bytes, if
+                      the peak is over the budget
   --out DIR           output directory (created if missing)
 
 Writes DIR/<name>.pdb, DIR/<name>.cif, DIR/<name>_pae.json (needs a _ptm model) and
@@ -131,6 +136,7 @@ export interface Args {
   sampling: MsaSampling;
   backend: string;
   precision: Precision;
+  budgetBytes?: number;
   out: string;
 }
 
@@ -152,6 +158,7 @@ export function parseArgs(argv: string[]): Args {
     '--msa-sampling',
     '--backend',
     '--precision',
+    '--budget',
     '--out',
   ];
   for (let i = 0; i < argv.length; i++) {
@@ -188,6 +195,16 @@ export function parseArgs(argv: string[]): Args {
       '--precision f16 needs --backend webgpu: the CPU reference computes in f32 only (drop --precision f16, or fold on webgpu)',
     );
   }
+  let budgetBytes: number | undefined;
+  if (opts['--budget'] !== undefined) {
+    try {
+      budgetBytes = parseBytes(opts['--budget']);
+    } catch (err) {
+      throw new UsageError(`--budget: ${(err as Error).message} (e.g. 1536, 64M, 1.5G)`);
+    }
+    if (backend !== 'webgpu')
+      throw new UsageError('--budget needs --backend webgpu (the CPU reference uses host memory)');
+  }
   return {
     input: positional[0],
     params: opts['--params'],
@@ -198,17 +215,21 @@ export function parseArgs(argv: string[]): Args {
     sampling,
     backend,
     precision,
+    budgetBytes,
     out: opts['--out'],
   };
 }
 
 /** The engine for a backend name, or a clear error. */
-export function engineFor(backend: string): Engine {
+export function engineFor(backend: string, budgetBytes?: number): Engine {
   if (backend === 'cpu') return createCpuEngine();
   if (backend === 'webgpu') {
-    return createWebGpuEngine(async () => {
-      const { acquireNodeDevice } = await import('../../gpu/node.ts');
-      return acquireNodeDevice({ label: 'webfold fold' });
+    return new WebGpuEngine({
+      acquire: async () => {
+        const { acquireNodeDevice } = await import('../../gpu/node.ts');
+        return acquireNodeDevice({ label: 'webfold fold' });
+      },
+      budgetBytes,
     });
   }
   throw new Error(`unknown backend '${backend}' (known: ${BACKENDS.join(', ')})`);
@@ -262,7 +283,7 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`webfold fold: ${err.message}\n\n${usage}`);
     return 2;
   }
-  const engine = engineFor(args.backend);
+  const engine = engineFor(args.backend, args.budgetBytes);
   const t0 = performance.now();
 
   // features
