@@ -67,7 +67,7 @@ struct Params {
 @group(0) @binding(0) var<storage, read> proj: array<f32>;
 @group(0) @binding(1) var<storage, read> frames: array<f32>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
-@group(0) @binding(3) var<storage, read> z: array<f32>;
+@group(0) @binding(3) var<storage, read> z: array<z_t>;
 @group(0) @binding(4) var<storage, read> mask: array<f32>;
 @group(0) @binding(5) var<storage, read> tpw: array<f32>;
 @group(0) @binding(6) var<storage, read_write> out: array<f32>;
@@ -221,7 +221,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
         let c = f - CV - 3u * PV;
         for (var jj = 0u; jj < jEnd; jj++) {
           let j = j0 + jj;
-          sum += sTile[h * TJ + jj] * z[(i * N + j) * CZ + c];
+          sum += sTile[h * TJ + jj] * f32(z[(i * N + j) * CZ + c]);
         }
       }
       acc[e] = sum;

@@ -14,8 +14,8 @@
 //   2 offset [C]        read
 //   3 y      [rows, C]  write (must not alias x)
 //   4 params uniform    { rows, C, eps, groupsX, groupRows, groupStride, offset }
-// Storage type (alias prepended by the descriptor): x_t, the element type of x (f32, or f16 for
-// activations stored in half precision); y and the weights are f32.
+// Storage types (aliases prepended by the descriptor): x_t and y_t, the element types of x and y
+// (f32, or f16 for activations stored in half precision); the weights and arithmetic are f32.
 //
 // Workgroup layout: WG invocations (default 128), split into WG / THREADS_PER_ROW segments of
 // THREADS_PER_ROW invocations (a power of two); each segment normalises one row, its lanes
@@ -42,7 +42,7 @@ struct Params {
 @group(0) @binding(0) var<storage, read> x: array<x_t>;
 @group(0) @binding(1) var<storage, read> scale: array<f32>;
 @group(0) @binding(2) var<storage, read> offset: array<f32>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+@group(0) @binding(3) var<storage, read_write> y: array<y_t>;
 @group(0) @binding(4) var<uniform> params: Params;
 
 var<workgroup> sums: array<f32, WG>;
@@ -92,7 +92,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
 
   if (inRange) {
     for (var c = lane; c < C; c += THREADS_PER_ROW) {
-      y[base + c] = fma((f32(x[xBase + c]) - mean) * inv, scale[c], offset[c]);
+      y[base + c] = y_t(fma((f32(x[xBase + c]) - mean) * inv, scale[c], offset[c]));
     }
   }
 }

@@ -35,8 +35,9 @@ describe('whole-tensor buffers against the device limits', () => {
 
   it('fits where every whole tensor is within a binding, and f16 storage halves the activations', () => {
     expect(() => assertFoldFits(full(256, 4), small)).not.toThrow();
-    // at 512 residues the structure module's f32 LayerNorm(z) (128 MiB) is exactly the limit
-    expect(() => assertFoldFits({ ...full(512, 2), nSeq: 128, nExtra: 256 }, small)).not.toThrow();
+    // f16 storage: z at 724 residues is 128 MiB (f32: 512)
+    expect(() => assertFoldFits({ ...full(724, 2), nSeq: 128, nExtra: 256 }, small)).not.toThrow();
+    expect(() => assertFoldFits({ ...full(724, 4), nSeq: 128, nExtra: 256 }, small)).toThrow(/z \[N_res/);
     expect(() =>
       assertFoldFits(full(1024, 4), { maxStorageBufferBindingSize: 2 ** 31, maxBufferSize: 2 ** 31 }),
     ).not.toThrow();

@@ -42,7 +42,7 @@ export function wholeBuffers(s: FoldShape): { name: string; bytes: number }[] {
   const pair = N * N;
   const list = [
     {
-      name: 'z [N_res, N_res, c_z] (also z^prev and LayerNorm(z) of the triangle update)',
+      name: 'z [N_res, N_res, c_z] (also z^prev and the LayerNorm(z) of the triangle update and the structure module)',
       bytes: pair * s.cz * s.actBytes,
     },
     { name: 'm [N_seq, N_res, c_m]', bytes: s.nSeq * N * s.cm * s.actBytes },
@@ -53,7 +53,6 @@ export function wholeBuffers(s: FoldShape): { name: string; bytes: number }[] {
       name: 'outer product mean a|b [N_seq, N_res, 2C] f32',
       bytes: Math.max(s.nSeq, s.nExtra) * N * 2 * s.opmC * 4,
     },
-    { name: 'structure module LayerNorm(z) [N_res, N_res, c_z] f32', bytes: pair * s.cz * 4 },
   ];
   if (s.templates && s.templates.count > 0) {
     const { count, ct, hc } = s.templates;

@@ -15,8 +15,10 @@ export interface LayerNormConfig {
   workgroupSize: number;
   /** Invocations per row, a power of two ≤ workgroupSize. */
   threadsPerRow: number;
-  /** Element type of x (default f32); y is f32. */
+  /** Element type of x (default f32). */
   xType?: StorageType;
+  /** Element type of y (default f32). */
+  yType?: StorageType;
 }
 
 /** Workgroups per grid row: WebGPU's guaranteed maxComputeWorkgroupsPerDimension. */
@@ -27,10 +29,15 @@ const GRID_X = 65535;
  * so AF2's C = 128 / 256 / 384 (c_z / c_m / c_s) each get 16–32 lanes and a 128-wide workgroup
  * normalises 4–8 rows; tiny C packs up to 128 rows per workgroup.
  */
-export function layerNormConfig(C: number, workgroupSize = 128, xType: StorageType = 'f32'): LayerNormConfig {
+export function layerNormConfig(
+  C: number,
+  workgroupSize = 128,
+  xType: StorageType = 'f32',
+  yType: StorageType = 'f32',
+): LayerNormConfig {
   let t = 1;
   while (t < Math.min(32, workgroupSize) && t * 8 < C) t *= 2;
-  return { workgroupSize, threadsPerRow: t, xType };
+  return { workgroupSize, threadsPerRow: t, xType, yType };
 }
 
 export function layerNormKernel(cfg: LayerNormConfig): KernelDescriptor<LayerNormDims> {
@@ -45,7 +52,7 @@ export function layerNormKernel(cfg: LayerNormConfig): KernelDescriptor<LayerNor
     name: 'layernorm',
     source: layernormWgsl,
     constants: { WG: wg, THREADS_PER_ROW: tpr },
-    types: { x_t: cfg.xType ?? 'f32' },
+    types: { x_t: cfg.xType ?? 'f32', y_t: cfg.yType ?? 'f32' },
     bindings: [
       { name: 'x', kind: 'read-only-storage' },
       { name: 'scale', kind: 'read-only-storage' },

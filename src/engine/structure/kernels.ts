@@ -56,9 +56,16 @@ export interface ResidueDims {
   N: number;
 }
 
-export function ipaKernel(d: IpaShape, wg = 128, tileKeys = 32): KernelDescriptor<ResidueDims> {
+/** zType: the element type of LN(z) (f32, or f16 storage). */
+export function ipaKernel(
+  d: IpaShape,
+  wg = 128,
+  tileKeys = 32,
+  zType: StorageType = 'f32',
+): KernelDescriptor<ResidueDims> {
   return {
     name: 'ipa',
+    types: { z_t: zType },
     source: ipaWgsl,
     constants: { WG: wg, TJ: tileKeys, H: d.H, C: d.C, CV: d.Cv, PQ: d.Pq, PV: d.Pv, CZ: d.cZ },
     bindings: [

@@ -22,7 +22,7 @@
  */
 import type { BufferPool } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
-import type { PipelineCache, StorageType } from '../../gpu/kernel.ts';
+import { type PipelineCache, type StorageType, storageBytes } from '../../gpu/kernel.ts';
 import { Recorder } from '../../gpu/launch.ts';
 import { NUM_RESTYPES_WITH_UNK } from '../../model/geometry/rigid-group-tables.ts';
 import { DEFAULT_POSITION_SCALE } from '../../model/reference/structure-module.ts';
@@ -64,9 +64,10 @@ export async function recordIpa(
   N: number,
   s: GPUBuffer,
   bufs: IpaBuffers,
+  zType: StorageType = 'f32',
 ): Promise<void> {
   await recordLinear(rec, N, s, w.ipaProj, bufs.proj);
-  await rec.dispatch(ipaKernel(w.ipa), { N }, { ...bufs });
+  await rec.dispatch(ipaKernel(w.ipa, 128, 32, zType), { N }, { ...bufs });
 }
 
 /** y = x · W + b (epilogue optional). */
@@ -78,12 +79,13 @@ export async function recordLinear(
   y: GPUBuffer,
   epilogue: 'none' | 'relu' | 'residual-in-place' | 'residual' = 'none',
   e?: GPUBuffer,
+  xType: StorageType = 'f32',
 ): Promise<void> {
   await recordMatmul(
     rec,
     { M: rows, N: l.cOut, K: l.cIn },
     { a: x, b: l.w, bias: l.b, c: y, e },
-    { bias: true, epilogue },
+    { bias: true, epilogue, types: { a: xType } },
   );
 }
 
@@ -231,9 +233,12 @@ export async function runStructureModuleGpu(
   const sInit = keep(f32(N * cS, 's_initial [N, c_s]'));
   const sA = keep(f32(N * cS, 's [N, c_s]'));
   const sB = tmp(f32(N * cS, "s' [N, c_s]"));
-  const zLn = opts.zScratch ?? tmp(f32(N * N * cZ, 'z LN [N, N, c_z]'));
-  if (zLn.size < N * N * cZ * 4)
-    throw new Error(`structure module: zScratch has ${zLn.size} bytes, LN(z) needs ${N * N * cZ * 4}`);
+  // LN(z) is stored like z (f16 storage halves it)
+  const zType = opts.zType ?? 'f32';
+  const zLnBytes = N * N * cZ * storageBytes(zType);
+  const zLn = opts.zScratch ?? tmp(pool.acquire(Math.max(16, zLnBytes), `${L} z LN [N, N, c_z]`));
+  if (zLn.size < zLnBytes)
+    throw new Error(`structure module: zScratch has ${zLn.size} bytes, LN(z) needs ${zLnBytes}`);
   const pairBias = tmp(f32(N * N * H, 'ipa pair bias [N, N, H]'));
   const proj = tmp(f32(N * ipaProjWidth(ipa), 'ipa projections [N, P]'));
   const feat = tmp(f32(N * ipaFeatureWidth(ipa), 'ipa features [N, F]'));
@@ -259,10 +264,10 @@ export async function runStructureModuleGpu(
       rec,
       { rows: N * N, C: cZ },
       { x: z, scale: w.pairNorm.scale, offset: w.pairNorm.offset, y: zLn },
-      layerNormConfig(cZ, 128, opts.zType),
+      layerNormConfig(cZ, 128, zType, zType),
     );
     await recordLinear(rec, N, sInit, w.initialProjection, sA);
-    await recordLinear(rec, N * N, zLn, w.pairBias, pairBias);
+    await recordLinear(rec, N * N, zLn, w.pairBias, pairBias, 'none', undefined, zType);
     const setup = rec.dispatches;
     let perLayer = 0;
     let allAtom = 0;
@@ -278,15 +283,22 @@ export async function runStructureModuleGpu(
     for (let l = 0; l < numLayers; l++) {
       const d0 = rec.dispatches;
       // Algorithm 22 + line 6: s += IPA(s, z, T)
-      await recordIpa(rec, w, N, sA, {
-        proj,
-        frames,
-        bias: pairBias,
-        z: zLn,
-        mask: maskBuf,
-        tpw: w.pointWeights,
-        out: feat,
-      });
+      await recordIpa(
+        rec,
+        w,
+        N,
+        sA,
+        {
+          proj,
+          frames,
+          bias: pairBias,
+          z: zLn,
+          mask: maskBuf,
+          tpw: w.pointWeights,
+          out: feat,
+        },
+        zType,
+      );
       await recordLinear(rec, N, feat, w.ipaOutput, sA, 'residual-in-place');
       // line 7
       await recordNorm(rec, N, cS, sA, w.attentionNorm, sB);
