@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { dryRunContext } from '../gpu/dry-run.ts';
+import { loadGoldenNpz } from '../model/reference/golden-test-support.ts';
 import { assertFoldFits, type FoldShape } from './fit.ts';
 import { PlanError } from './plan/errors.ts';
+import { WebGpuEngine } from './webgpu-engine.ts';
 
 /** AF2's full widths; WebGPU's default limits (128 MiB bindings, 256 MiB buffers). */
 const full = (nRes: number, actBytes: number): FoldShape => ({
@@ -55,5 +58,20 @@ describe('whole-tensor buffers against the device limits', () => {
     const s = { ...full(800, 2), nSeq: 64, nExtra: 64 };
     expect(() => assertFoldFits({ ...s, cz: 32 }, small)).not.toThrow();
     expect(() => assertFoldFits({ ...s, cz: 32, logitsBins: 64 }, small)).toThrow(/logits heads/);
+  });
+});
+
+describe('the engine refuses before allocating', () => {
+  it('a golden fold on a device with 64 KiB bindings: PlanError at the binding limit, no buffer created', async () => {
+    const small64k = dryRunContext({
+      limits: { maxStorageBufferBindingSize: 2 ** 16, maxBufferSize: 2 ** 16 },
+      features: [],
+    });
+    const engine = new WebGpuEngine({ acquire: async () => small64k });
+    const [params, features] = await Promise.all([loadGoldenNpz('params.npz'), loadGoldenNpz('inputs.npz')]);
+    await expect(
+      engine.fold({ features, params: { name: 'golden', arrays: params }, options: { numRecycles: 0 } }),
+    ).rejects.toMatchObject({ name: 'PlanError', limit: 2 ** 16, limitName: 'maxStorageBufferBindingSize' });
+    expect((await engine.gpuEnv()).pool.stats.allocations).toBe(0);
   });
 });

@@ -285,8 +285,6 @@ export class WebGpuEngine implements Engine {
     const evoBlocks = blockCount(params, EVOFORMER_ITERATION);
     const extraBlocks = blockCount(params, EXTRA_MSA_STACK);
     const useTemplates = hasTemplateParams(params);
-    const emb = embedderWeights(dw);
-    const { cm, cz } = emb;
     const hasPlddtHead = `${PREDICTED_LDDT_HEAD}/logits//weights` in params;
     const singleW = param(params, `${EVOFORMER_EMBED}/single_activations`, 'weights');
     const cs = singleW.shape[1];
@@ -304,9 +302,9 @@ export class WebGpuEngine implements Engine {
         nRes: N,
         nSeq: Math.max(...list.map((f) => f.msa_feat.shape[0] + (useTemplates ? templateCount(f) : 0))),
         nExtra: Math.max(...list.map((f) => f.extra_msa.data.length / Math.max(1, N))),
-        cm,
-        cz,
-        ce: emb.ce,
+        cm: lastDim(`${EVOFORMER_EMBED}/preprocess_1d//weights`),
+        cz: lastDim(`${EVOFORMER_EMBED}/left_single//weights`),
+        ce: lastDim(`${EVOFORMER_EMBED}/extra_msa_activations//weights`),
         heads: Math.max(
           lastDim(`${EVOFORMER_ITERATION}/msa_row_attention_with_pair_bias//feat_2d_weights`),
           lastDim(`${EVOFORMER_ITERATION}/triangle_attention_starting_node//feat_2d_weights`),
@@ -318,6 +316,8 @@ export class WebGpuEngine implements Engine {
       },
       device.limits,
     );
+    const emb = embedderWeights(dw);
+    const { cm, cz } = emb;
     const held: GPUBuffer[] = [];
     const acquire = (elements: number, label: string, bytesPer = 4) => {
       const b = pool.acquire(bytesPer * Math.max(1, elements), label);
@@ -637,9 +637,8 @@ export class WebGpuEngine implements Engine {
             held.push(update);
           }
           if (emit) {
-            const zeros = new Float32Array(N * N * cz);
             if (update) await emitDevice(at('template_pair_embedding'), update, [N, N, cz]);
-            else emitHost(at('template_pair_embedding'), tensor([N, N, cz], zeros));
+            else emitHost(at('template_pair_embedding'), tensor([N, N, cz])); // all templates masked: no update
           }
         }
 
