@@ -113,5 +113,6 @@ test('the downloaded PDB equals what `webfold fold` writes for the same input, p
   expect(app.extra.per_recycle).toHaveLength(RECYCLES + 1);
   expect(untimed(app)).toEqual(untimed(cli));
   expect(app.extra.engine).toBe(cli.extra.engine);
+  expect(app.extra.precision).toBe(cli.extra.precision);
   expect(errors).toEqual([]);
 });

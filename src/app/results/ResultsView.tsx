@@ -24,6 +24,8 @@ export interface ResultsViewProps {
   seed?: number;
   /** e.g. 'model_1_ptm' */
   modelName?: string;
+  /** storage precision of the fold's activations (written to the scores JSON) */
+  precision?: 'f32' | 'f16';
 }
 
 /**
@@ -31,7 +33,14 @@ export interface ResultsViewProps {
  * Database and ColabFold: the structure in Mol* coloured by pLDDT, the pLDDT plot, the PAE map
  * (linked to the 3D view), the headline scores, timings, and the files.
  */
-export function ResultsView({ prediction, name, a3m, seed, modelName }: ResultsViewProps): JSX.Element {
+export function ResultsView({
+  prediction,
+  name,
+  a3m,
+  seed,
+  modelName,
+  precision,
+}: ResultsViewProps): JSX.Element {
   const stem = safeStem(name);
   const mmcif = useMemo(
     () => toMmcif(prediction, { entryId: stem, modelName }),
@@ -39,8 +48,8 @@ export function ResultsView({ prediction, name, a3m, seed, modelName }: ResultsV
   );
   const summary = useMemo(() => summarize(prediction), [prediction]);
   const files = useMemo(
-    () => resultFiles(prediction, { name, a3m, seed, modelName }),
-    [prediction, name, a3m, seed, modelName],
+    () => resultFiles(prediction, { name, a3m, seed, modelName, precision }),
+    [prediction, name, a3m, seed, modelName, precision],
   );
   const viewer = useRef<ResultsMolstar | null>(null);
   const [hovered, setHovered] = useState<number | null>(null);

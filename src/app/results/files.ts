@@ -27,6 +27,8 @@ export interface ResultFileOptions {
   a3m?: string;
   seed?: number;
   modelName?: string;
+  /** storage precision of the activations, recorded in the scores JSON's `extra` */
+  precision?: 'f32' | 'f16';
 }
 
 /** A file-name stem that is also a valid mmCIF entry id: letters, digits, - _ . only. */
@@ -93,7 +95,13 @@ export function resultFiles(p: AnyPrediction, options: ResultFileOptions): Resul
         recycles: isEnginePrediction(p) ? p.iterations - 1 : 0,
         timings: scoreTimings(p),
         ...(isEnginePrediction(p)
-          ? { extra: { engine: p.engine, per_recycle: recycleScores(p.recycles) } }
+          ? {
+              extra: {
+                engine: p.engine,
+                ...(options.precision ? { precision: options.precision } : {}),
+                per_recycle: recycleScores(p.recycles),
+              },
+            }
           : {}),
       }),
   });
