@@ -24,7 +24,8 @@
  * structure module with 1..L layers (it is deterministic), only then.
  * Precision (`options.precision`): with 'f16' the activations m, e and z (and the recycled z^prev,
  * m^prev_1) are stored in half precision and every kernel that reads or writes them converts to
- * f32 for its arithmetic; transients, weights and the structure module stay f32.
+ * f32 for its arithmetic (the LayerNorm(z) scratches too); other transients, the weights and the
+ * structure module's own state stay f32.
  * DISCREPANCY: the distogram symmetrisation (half + halfᵀ) and the softmax of the PAE logits
  * (`aligned_confidence_probs`) run on the host on the read-back final logits.
  * DISCREPANCY: the template pair features (distogram, one-hots, masks) and the template single
