@@ -560,6 +560,10 @@ export class WebGpuEngine implements Engine {
           held.push(b);
           return b;
         };
+        /** Returns buffers past their last use to the pool (later work runs after it in queue order). */
+        const done = (...bufs: GPUBuffer[]) => {
+          for (const b of bufs) pool.release(b);
+        };
 
         // lines 4–5: input embedder  [N_seq, N_res, c_m], [N_res, N_res, c_z]
         progress('input_embedding', r);
@@ -586,6 +590,7 @@ export class WebGpuEngine implements Engine {
           { targetFeat: tf, msaFeat: mf, residueIndex: ri, lr, m, z },
         );
         rec.submit();
+        done(tf, mf, ri, lr);
         await emitAct(at('input_msa_act'), m, [S, N, cm]);
         await emitAct(at('input_pair_act'), z, [N, N, cz]);
 
@@ -616,6 +621,7 @@ export class WebGpuEngine implements Engine {
           await emitAct(at('msa_act_after_recycling'), m, [S, N, cm]);
           await emitAct(at('pair_act_after_recycling'), z, [N, N, cz]);
         }
+        done(pairUpdate, msaUpdate);
 
         // lines 9–12: template pair embedding, z += update
         if (nTempl > 0) {
@@ -641,6 +647,7 @@ export class WebGpuEngine implements Engine {
             if (update) await emitDevice(at('template_pair_embedding'), update, [N, N, cz]);
             else emitHost(at('template_pair_embedding'), tensor([N, N, cz])); // all templates masked: no update
           }
+          if (update) done(update);
         }
 
         // lines 13–14: extra-MSA embedding and stack
@@ -658,25 +665,20 @@ export class WebGpuEngine implements Engine {
         const e = iterAcquire(nExtra * N * emb.ce, 'e [N_extra, N_res, c_e]', actBytes);
         const extraMaskBuf = iterUpload(extraMask.data, 'extra_msa_mask [N_extra, N_res]');
         rec = new Recorder(ctx, env.cache, `r${r} extra-MSA embedding`);
-        await recordExtraMsaEmbedding(
-          rec,
-          emb,
-          nExtra * N,
-          {
-            extraMsa: iterUpload(extraMsa, 'extra_msa [N_extra, N_res]'),
-            hasDeletion: iterUpload(
-              featureF32(features, 'extra_has_deletion', [nExtra, N]).data,
-              'extra_has_deletion',
-            ),
-            deletionValue: iterUpload(
-              featureF32(features, 'extra_deletion_value', [nExtra, N]).data,
-              'extra_deletion_value',
-            ),
-            e,
-          },
-          act,
-        );
+        const extraInputs = {
+          extraMsa: iterUpload(extraMsa, 'extra_msa [N_extra, N_res]'),
+          hasDeletion: iterUpload(
+            featureF32(features, 'extra_has_deletion', [nExtra, N]).data,
+            'extra_has_deletion',
+          ),
+          deletionValue: iterUpload(
+            featureF32(features, 'extra_deletion_value', [nExtra, N]).data,
+            'extra_deletion_value',
+          ),
+        };
+        await recordExtraMsaEmbedding(rec, emb, nExtra * N, { ...extraInputs, e }, act);
         rec.submit();
+        done(...Object.values(extraInputs));
         await emitAct(at('extra_msa_act'), e, [nExtra, N, emb.ce]);
         await emitAct(at('extra_stack_input_pair'), z, [N, N, cz]);
         progress('extra_msa_stack', r, 0, extraBlocks);
@@ -699,6 +701,7 @@ export class WebGpuEngine implements Engine {
           await checkpoint(signal);
         }
         await emitAct(at('extra_stack_output_pair'), z, [N, N, cz]);
+        done(e, extraMaskBuf);
 
         // lines 7–8: template torsion rows appended to the MSA (CPU reference; see the header)
         let evoMsaMask = msaMask;
