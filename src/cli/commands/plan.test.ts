@@ -1,4 +1,7 @@
 /** `webfold plan`: JSON on stdout, exit 1 with the PlanError when the budget cannot hold the fold. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseBytes, run } from './plan.ts';
 
@@ -41,6 +44,28 @@ describe('webfold plan', () => {
     expect(e.limitName).toBe('budget');
     expect(e.limit).toBe(2 ** 30);
     expect(io.err.join('\n')).toMatch(/cannot plan .*needs \d+ bytes/);
+  });
+
+  it('--engine adds the engine peak from a dry run, or the PlanError it refuses with', async () => {
+    const sizes = ['--dims', 'golden', '--length', '35', '--msa', '8', '--extra', '12', '--engine'];
+    let io = capture();
+    expect(await run(sizes)).toBe(0);
+    const engine = JSON.parse(io.out.join('\n')).engine;
+    expect(engine.peakBytes).toBeGreaterThan(0);
+    expect(engine.allocations).toBeGreaterThan(0);
+    vi.restoreAllMocks();
+    // an adapter with 64 KiB bindings: the plan fails (exit 1) and the engine refuses up front
+    // (z is 78,400 bytes); both verdicts are printed
+    const dir = mkdtempSync(join(tmpdir(), 'webfold-plan-engine-'));
+    const adapter = join(dir, 'adapter.json');
+    writeFileSync(adapter, JSON.stringify({ limits: { maxStorageBufferBindingSize: 65536 } }));
+    io = capture();
+    expect(await run([...sizes, '--adapter', adapter])).toBe(1);
+    expect(JSON.parse(io.out.join('\n')).engine).toMatchObject({
+      error: 'PlanError',
+      needed: 35 * 35 * 16 * 4,
+      limitName: 'maxStorageBufferBindingSize',
+    });
   });
 
   it('exits 2 on bad usage', async () => {

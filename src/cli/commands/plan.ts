@@ -1,10 +1,12 @@
 /**
  * `webfold plan --length L [--msa S] [--extra E] [--templates T] [--params FILE [--model-name N] |
  * --dims full|golden] [--precision f32|f16] [--budget BYTES] [--max-binding BYTES]
- * [--adapter FILE.json] [--devices P]`: the ExecutionPlan of a fold as JSON, without a GPU.
+ * [--adapter FILE.json] [--devices P] [--engine]`: the ExecutionPlan of a fold as JSON, without a
+ * GPU; with --engine also the WebGPU engine's own peak, from a dry run of the fold.
  * Exit 0 with the plan; 1 with the PlanError (as JSON on stdout, message on stderr); 2 on bad usage.
  */
 import { readFile } from 'node:fs/promises';
+import { formatBytes } from '../../engine/plan/errors.ts';
 import {
   buildPlan,
   type DeviceProfile,
@@ -16,7 +18,14 @@ import {
   profileFromJson,
   SMALL_DEVICE,
 } from '../../engine/plan/index.ts';
-import { inspectParams } from '../../model/params/load.ts';
+import { WebGpuEngine } from '../../engine/webgpu-engine.ts';
+import { dryRunContext } from '../../gpu/dry-run.ts';
+import { syntheticFeatures } from '../../model/features/synthetic.ts';
+import type { NdArray } from '../../model/ndarray.ts';
+import { inspectParams, loadParams } from '../../model/params/load.ts';
+import { PRESETS, presetLayout } from '../../model/params/presets.ts';
+import { randomParams } from '../../model/params/random-params.ts';
+import { buildSchema } from '../../model/params/schema.ts';
 import { fileSource } from '../../model/params/source-node.ts';
 
 export const summary = 'print the execution plan (chunk sizes, buffers, predicted peak memory) as JSON';
@@ -24,7 +33,7 @@ export const summary = 'print the execution plan (chunk sizes, buffers, predicte
 export const usage = `usage: webfold plan --length L [--msa S] [--extra E] [--templates T]
                    [--params FILE [--model-name N] | --dims full|golden]
                    [--precision f32|f16] [--budget BYTES] [--max-binding BYTES] [--adapter FILE.json]
-                   [--devices P]
+                   [--devices P] [--engine]
 
   --length L          N_res
   --msa S             MSA cluster rows N_seq (default 512, AF2's max_msa_clusters)
@@ -39,6 +48,10 @@ export const usage = `usage: webfold plan --length L [--msa S] [--extra E] [--te
                       default: the small-device profile (WebGPU default limits: 128 MiB bindings)
   --devices P         split the fold over P ranks (Dynamic Axial Parallelism): the peak is then
                       each rank's, and "dap" gives the partition and the bytes exchanged per block
+  --engine            also run today's WebGPU engine on a dry-run device (the adapter's limits and
+                      features, nothing allocated) with random weights of the model's shapes (or
+                      FILE's weights) and random sequences of these sizes: "engine" gives its exact
+                      peak, or the PlanError it refuses the fold with (no templates)
 BYTES accepts a K, M or G suffix (powers of 1024), e.g. 1.5G.
 
 Prints the plan as JSON. A fold that cannot fit exits 1 and names the stage, the need and the limit.`;
@@ -72,10 +85,19 @@ interface Args {
   maxBinding?: number;
   adapter?: string;
   devices: number;
+  engine: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { msa: 512, extra: 1024, templates: 0, dims: 'full', precision: 'f32', devices: 1 };
+  const a: Args = {
+    msa: 512,
+    extra: 1024,
+    templates: 0,
+    dims: 'full',
+    precision: 'f32',
+    devices: 1,
+    engine: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -101,10 +123,41 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--max-binding') a.maxBinding = parseBytes(value());
     else if (flag === '--adapter') a.adapter = value();
     else if (flag === '--devices') a.devices = parseCount(flag, value(), 1);
+    else if (flag === '--engine') a.engine = true;
     else throw new RangeError(`unknown argument ${flag}`);
   }
   if (a.length === undefined) throw new RangeError('--length L is required');
+  if (a.engine && a.templates > 0) throw new RangeError('--engine predicts folds without templates');
   return a;
+}
+
+/** The engine's own peak for these sizes, from a dry run (or the PlanError it refuses with). */
+async function enginePrediction(a: Args, device: DeviceProfile): Promise<Record<string, unknown>> {
+  const arrays: Record<string, NdArray> = {};
+  if (a.params) {
+    const source = await fileSource(a.params);
+    try {
+      for (const [k, v] of (await loadParams(source, { model: a.model })).arrays) arrays[k] = v;
+    } finally {
+      await source.close?.();
+    }
+  } else {
+    for (const [k, v] of randomParams(buildSchema(presetLayout()), PRESETS[a.dims], 1)) arrays[k] = v;
+  }
+  const ctx = dryRunContext({ limits: device.limits, features: device.features });
+  const engine = new WebGpuEngine({ acquire: async () => ctx });
+  const input = {
+    features: syntheticFeatures(a.length as number, a.msa, a.extra),
+    params: { name: a.params ?? a.dims, arrays },
+    options: { numRecycles: 0, precision: a.precision },
+  };
+  try {
+    const m = await engine.predictMemory(input);
+    return { peakBytes: m.peakBytes, peak: formatBytes(m.peakBytes), allocations: m.allocations };
+  } catch (err) {
+    if (err instanceof PlanError) return err.toJSON();
+    throw err;
+  }
 }
 
 async function loadModel(a: Args): Promise<PlanModel> {
@@ -143,11 +196,15 @@ export async function run(argv: string[]): Promise<number> {
       maxBindingBytes: args.maxBinding,
       devices: args.devices,
     });
-    console.log(JSON.stringify(planToJson(plan), null, 2));
+    const json: Record<string, unknown> = planToJson(plan);
+    if (args.engine) json.engine = await enginePrediction(args, device);
+    console.log(JSON.stringify(json, null, 2));
     return 0;
   } catch (err) {
     if (err instanceof PlanError) {
-      console.log(JSON.stringify(err.toJSON(), null, 2));
+      const json: Record<string, unknown> = err.toJSON();
+      if (args.engine) json.engine = await enginePrediction(args, device);
+      console.log(JSON.stringify(json, null, 2));
       console.error(`webfold plan: ${err.message}`);
       return 1;
     }
