@@ -21,6 +21,21 @@ export const PLANNED_LIMITS = [
 
 export type PlannedLimit = (typeof PLANNED_LIMITS)[number];
 
+/** WebGPU's default limits (what every adapter guarantees) of the planned limits. */
+export const WEBGPU_DEFAULT_LIMITS: Readonly<Record<PlannedLimit, number>> = {
+  maxBufferSize: 268435456,
+  maxStorageBufferBindingSize: 134217728,
+  maxUniformBufferBindingSize: 65536,
+  maxComputeWorkgroupStorageSize: 16384,
+  maxComputeInvocationsPerWorkgroup: 256,
+  maxComputeWorkgroupSizeX: 256,
+  maxComputeWorkgroupSizeY: 256,
+  maxComputeWorkgroupSizeZ: 64,
+  maxComputeWorkgroupsPerDimension: 65535,
+  maxStorageBuffersPerShaderStage: 8,
+  maxBindGroups: 4,
+};
+
 /** Optional features used when present. */
 export const OPTIONAL_FEATURES = ['shader-f16', 'subgroups', 'timestamp-query'] as const;
 

@@ -8,21 +8,11 @@
  * Limits and features are the real adapter's, because they decide chunk sizes and precision.
  * Nothing else is emulated: no validation, no shader compilation, no results.
  */
-import type { AdapterSummary, GpuContext } from './device.ts';
+import { type AdapterSummary, type GpuContext, WEBGPU_DEFAULT_LIMITS } from './device.ts';
 
 /** WebGPU's default limits, for any limit an adapter summary does not carry. */
 const DEFAULT_LIMITS: Record<string, number> = {
-  maxBufferSize: 268435456,
-  maxStorageBufferBindingSize: 134217728,
-  maxUniformBufferBindingSize: 65536,
-  maxComputeWorkgroupStorageSize: 16384,
-  maxComputeInvocationsPerWorkgroup: 256,
-  maxComputeWorkgroupSizeX: 256,
-  maxComputeWorkgroupSizeY: 256,
-  maxComputeWorkgroupSizeZ: 64,
-  maxComputeWorkgroupsPerDimension: 65535,
-  maxStorageBuffersPerShaderStage: 8,
-  maxBindGroups: 4,
+  ...WEBGPU_DEFAULT_LIMITS,
   minStorageBufferOffsetAlignment: 256,
   minUniformBufferOffsetAlignment: 256,
 };

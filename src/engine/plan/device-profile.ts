@@ -2,7 +2,7 @@
  * Device profiles the planner plans for: an adapter's real limits (an `AdapterSummary`, or the
  * `webfold doctor --json` report), or the small-device profile when no adapter is known.
  */
-import type { AdapterSummary, PlannedLimit } from '../../gpu/device.ts';
+import { type AdapterSummary, type PlannedLimit, WEBGPU_DEFAULT_LIMITS } from '../../gpu/device.ts';
 import type { PlanLimits } from './types.ts';
 
 export interface DeviceProfile {
@@ -19,19 +19,7 @@ export interface DeviceProfile {
 export const SMALL_DEVICE: DeviceProfile = {
   name: 'small device (WebGPU default limits)',
   features: ['shader-f16'],
-  limits: {
-    maxBufferSize: 268435456,
-    maxStorageBufferBindingSize: 134217728,
-    maxUniformBufferBindingSize: 65536,
-    maxComputeWorkgroupStorageSize: 16384,
-    maxComputeInvocationsPerWorkgroup: 256,
-    maxComputeWorkgroupSizeX: 256,
-    maxComputeWorkgroupSizeY: 256,
-    maxComputeWorkgroupSizeZ: 64,
-    maxComputeWorkgroupsPerDimension: 65535,
-    maxStorageBuffersPerShaderStage: 8,
-    maxBindGroups: 4,
-  },
+  limits: { ...WEBGPU_DEFAULT_LIMITS },
 };
 
 /** A profile from an adapter summary (src/gpu/device.ts). */
