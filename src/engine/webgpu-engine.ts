@@ -55,6 +55,7 @@ import {
   NonFiniteOutputError,
   predictionFromOutputs,
   type RecycleMetrics,
+  resolveNumRecycles,
   StageTimer,
   throwIfAborted,
 } from '../model/engine.ts';
@@ -63,7 +64,7 @@ import type { NdArray } from '../model/ndarray.ts';
 import { EVOFORMER_ITERATION, EXTRA_MSA_STACK } from '../model/reference/af2-paths.ts';
 import { pairMaskFromSeqMask } from '../model/reference/evoformer-block.ts';
 import { EXTRA_MSA_CLASSES } from '../model/reference/extra-msa-embedding.ts';
-import { featureF32, featureI32 } from '../model/reference/features-access.ts';
+import { featureF32, featureI32, maskOrOnes } from '../model/reference/features-access.ts';
 import { EVOFORMER_EMBED } from '../model/reference/input-embedder.ts';
 import { blockCount, type Params, param, type Tensor, tensor } from '../model/reference/ops.ts';
 import { DEFAULT_NUM_LAYERS } from '../model/reference/structure-module.ts';
@@ -111,30 +112,6 @@ import { DeviceWeights } from './weights.ts';
 const ATOM_CA = atomOrder.CA;
 const ATOM_CB = atomOrder.CB;
 const GLY = restypeOrder.G;
-
-/** AF2's default number of recycling iterations after the first. */
-const DEFAULT_NUM_RECYCLES = 3;
-
-function ones(shape: number[]): Tensor {
-  const t = tensor(shape);
-  t.data.fill(1);
-  return t;
-}
-
-function optionalF32(f: FeatureDict, name: string, shape: number[]): Tensor | null {
-  return name in f ? featureF32(f, name, shape) : null;
-}
-
-function resolveNumRecycles(list: FeatureDict[], requested: number | undefined): number {
-  let n = requested;
-  if (n === undefined) {
-    const f = list[0].num_recycles;
-    if (f && f.data.length > 0) n = Number(f.data[0]);
-    else n = list.length > 1 ? list.length - 1 : DEFAULT_NUM_RECYCLES;
-  }
-  if (!(Number.isInteger(n) && n >= 0)) throw new Error(`numRecycles must be an integer ≥ 0, got ${n}`);
-  return n;
-}
 
 export interface WebGpuEngineOptions {
   /** How to get a device (the browser's navigator.gpu, or acquireNodeDevice in Node). */
@@ -571,8 +548,8 @@ export class WebGpuEngine implements Engine {
         const targetFeat = featureF32(features, 'target_feat', [N, -1]);
         const msaFeat = featureF32(features, 'msa_feat', [-1, N, -1]);
         const S = msaFeat.shape[0];
-        const seqMask = optionalF32(features, 'seq_mask', [N]) ?? ones([N]);
-        const msaMask = optionalF32(features, 'msa_mask', [S, N]) ?? ones([S, N]);
+        const seqMask = maskOrOnes(features, 'seq_mask', [N]);
+        const msaMask = maskOrOnes(features, 'msa_mask', [S, N]);
         const pairMask = pairMaskFromSeqMask(seqMask);
         const nTempl = useTemplates ? templateCount(features) : 0;
         const tf = iterUpload(targetFeat.data, 'target_feat [N_res, 22]');
@@ -661,7 +638,7 @@ export class WebGpuEngine implements Engine {
             );
           }
         }
-        const extraMask = optionalF32(features, 'extra_msa_mask', [nExtra, N]) ?? ones([nExtra, N]);
+        const extraMask = maskOrOnes(features, 'extra_msa_mask', [nExtra, N]);
         const e = iterAcquire(nExtra * N * emb.ce, 'e [N_extra, N_res, c_e]', actBytes);
         const extraMaskBuf = iterUpload(extraMask.data, 'extra_msa_mask [N_extra, N_res]');
         rec = new Recorder(ctx, env.cache, `r${r} extra-MSA embedding`);

@@ -260,3 +260,19 @@ export class StageTimer {
     if (this.current) this.totals.set(this.current, (this.totals.get(this.current) ?? 0) + now - this.since);
   }
 }
+
+/** AF2's default number of recycling iterations after the first. */
+export const DEFAULT_NUM_RECYCLES = 3;
+
+/** Iterations after the first: `requested`, else the features' `num_recycles`, else one per extra
+ *  feature dict, else AF2's default. */
+export function resolveNumRecycles(list: FeatureDict[], requested: number | undefined): number {
+  let n = requested;
+  if (n === undefined) {
+    const f = list[0].num_recycles;
+    if (f && f.data.length > 0) n = Number(f.data[0]);
+    else n = list.length > 1 ? list.length - 1 : DEFAULT_NUM_RECYCLES;
+  }
+  if (!(Number.isInteger(n) && n >= 0)) throw new Error(`numRecycles must be an integer ≥ 0, got ${n}`);
+  return n;
+}

@@ -4,7 +4,7 @@
  * the key and the shape expected, never a silent zero.
  */
 import { formatShape, type NdArray } from '../ndarray.ts';
-import { asF32, type Tensor } from './ops.ts';
+import { asF32, type Tensor, tensor } from './ops.ts';
 
 export type Features = Record<string, NdArray>;
 
@@ -15,6 +15,14 @@ export function featureF32(features: Features, name: string, shape?: number[]): 
     throw new Error(`missing feature ${name}${shape ? ` (expected shape ${describeShape(shape)})` : ''}`);
   checkShape(a, name, shape);
   return asF32(a, `feature ${name}`);
+}
+
+/** Mask feature `name` as f32, or all ones when the features do not carry it (AF2's default). */
+export function maskOrOnes(features: Features, name: string, shape: number[]): Tensor {
+  if (name in features) return featureF32(features, name, shape);
+  const t = tensor(shape);
+  t.data.fill(1);
+  return t;
 }
 
 /** Integer feature `name` (aatype, residue_index, msa, …) as Int32Array. */

@@ -24,13 +24,13 @@
  */
 
 import { computePlddt, computePredictedAlignedError, predictedTmScore } from '../confidence/index.ts';
-import { checkpoint, throwIfAborted } from '../engine.ts';
+import { checkpoint, resolveNumRecycles, throwIfAborted } from '../engine.ts';
 import type { NdArray } from '../ndarray.ts';
 import { EVOFORMER_ITERATION, EXTRA_MSA_STACK, TEMPLATE_PAIR_STACK } from './af2-paths.ts';
 import { evoformerBlock, pairMaskFromSeqMask } from './evoformer-block.ts';
 import { extraMsaBlock } from './extra-msa-block.ts';
 import { extraMsaEmbedding } from './extra-msa-embedding.ts';
-import { type Features, featureF32, featureI32 } from './features-access.ts';
+import { featureF32, featureI32, maskOrOnes } from './features-access.ts';
 import { EVOFORMER_EMBED, inputEmbedder } from './input-embedder.ts';
 import { blockCount, linearByKey, type Params, type Tensor, tensor } from './ops.ts';
 import {
@@ -51,9 +51,6 @@ import {
 } from './structure-paths.ts';
 import { hasTemplateParams, templateCount, templateEmbedding } from './template-embedding.ts';
 import { templateSingleEmbedding, templateTorsions } from './template-single-embedding.ts';
-
-/** AF2's default number of recycling iterations after the first (model config `num_recycle`). */
-export const DEFAULT_NUM_RECYCLES = 3;
 
 export interface ForwardProgress {
   /** 0-based iteration */
@@ -143,8 +140,8 @@ export async function referenceForwardPerIteration(
     const targetFeat = featureF32(features, 'target_feat', [nRes, -1]);
     const msaFeat = featureF32(features, 'msa_feat', [-1, nRes, -1]);
     const nSeq = msaFeat.shape[0];
-    const seqMask = optionalF32(features, 'seq_mask', [nRes]) ?? ones([nRes]);
-    const msaMask = optionalF32(features, 'msa_mask', [nSeq, nRes]) ?? ones([nSeq, nRes]);
+    const seqMask = maskOrOnes(features, 'seq_mask', [nRes]);
+    const msaMask = maskOrOnes(features, 'msa_mask', [nSeq, nRes]);
     const pairMask = pairMaskFromSeqMask(seqMask);
     const emb = inputEmbedder(targetFeat, residueIndex, msaFeat, params);
     let m = emb.m; // [N_seq, N_res, c_m]
@@ -200,7 +197,7 @@ export async function referenceForwardPerIteration(
       featureF32(features, 'extra_deletion_value', [nExtra, nRes]),
       params,
     );
-    const extraMask = optionalF32(features, 'extra_msa_mask', [nExtra, nRes]) ?? ones([nExtra, nRes]);
+    const extraMask = maskOrOnes(features, 'extra_msa_mask', [nExtra, nRes]);
     stage('extra_msa_act', e0);
     stage('extra_stack_input_pair', z);
     let e = e0;
@@ -325,27 +322,6 @@ function finalOutputs(last: IterationResult, params: Params, iterations: number)
     out.ptm_score = scalarF32(predictedTmScore(tmLogits));
   }
   return out;
-}
-
-function resolveNumRecycles(list: Record<string, NdArray>[], requested: number | undefined): number {
-  let n = requested;
-  if (n === undefined) {
-    const f = list[0].num_recycles;
-    if (f && f.data.length > 0) n = Number(f.data[0]);
-    else n = list.length > 1 ? list.length - 1 : DEFAULT_NUM_RECYCLES;
-  }
-  if (!(Number.isInteger(n) && n >= 0)) throw new Error(`numRecycles must be an integer ≥ 0, got ${n}`);
-  return n;
-}
-
-function optionalF32(features: Features, name: string, shape: number[]): Tensor | null {
-  return name in features ? featureF32(features, name, shape) : null;
-}
-
-function ones(shape: number[]): Tensor {
-  const t = tensor(shape);
-  t.data.fill(1);
-  return t;
 }
 
 function scalarF32(v: number): Tensor {
