@@ -32,6 +32,7 @@
  *   --out FILE       where to write the JSON (default bench/results/<adapter>-evoformer.json; - = none)
  * Environment: VK_ICD_FILENAMES / WEBFOLD_VULKAN_DRIVER choose the Vulkan driver (src/gpu/node.ts).
  */
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -46,8 +47,7 @@ import { PipelineCache } from '../src/gpu/kernel.ts';
 import { Recorder } from '../src/gpu/launch.ts';
 import { acquireNodeDevice } from '../src/gpu/node.ts';
 import { BufferUsage, MapMode } from '../src/gpu/usage.ts';
-import { buildFeatures } from '../src/model/features/build-features.ts';
-import { makeRawFeatures } from '../src/model/features/raw-features.ts';
+import { syntheticFeatures } from '../src/model/features/synthetic.ts';
 import { PRESETS, presetLayout } from '../src/model/params/presets.ts';
 import { randomParams } from '../src/model/params/random-params.ts';
 import { buildSchema } from '../src/model/params/schema.ts';
@@ -55,6 +55,7 @@ import { EVOFORMER_ITERATION, EXTRA_MSA_STACK } from '../src/model/reference/af2
 import { evoformerBlock, pairMaskFromSeqMask } from '../src/model/reference/evoformer-block.ts';
 import type { Params, Tensor } from '../src/model/reference/ops.ts';
 import { tensor } from '../src/model/reference/ops.ts';
+import { adapterSlug, fill, median } from './common.ts';
 
 interface Options {
   lengths: number[];
@@ -119,23 +120,6 @@ function parseArgs(argv: string[]): Options {
 }
 
 const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function fill(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  // Cheap deterministic values in [lo, hi); speed does not depend on them.
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = lo + (hi - lo) * (s / 4294967296);
-  }
-  return out;
-}
 
 /** Channel sizes read from the parameters (never assumed). */
 function stackDims(params: Params, path: string) {
@@ -471,40 +455,7 @@ function cpuBlockMs(params: Params, nSeq: number, nRes: number): number {
   return performance.now() - t0;
 }
 
-const AA = 'ACDEFGHIKLMNPQRSTVWY';
-
 /** Random query of length L and an A3M-like MSA of `rows` rows (mutated copies), for features. */
-function randomFeatures(L: number, rows: number) {
-  let s = 12345;
-  const rnd = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-  const query = Array.from({ length: L }, () => AA[Math.floor(rnd() * 20)]).join('');
-  const sequences = [query];
-  for (let r = 1; r < rows * 2 + 1; r++)
-    sequences.push(
-      Array.from(query, (c) => (rnd() < 0.3 ? (rnd() < 0.2 ? '-' : AA[Math.floor(rnd() * 20)]) : c)).join(''),
-    );
-  const msa = {
-    sequences,
-    deletionMatrix: sequences.map(() => new Array(L).fill(0)),
-    descriptions: sequences.map((_, i) => `row${i}`),
-  };
-  return buildFeatures(makeRawFeatures(query, msa), { clusters: rows, extra: rows, msaSampling: 'none' });
-}
-
-function adapterSlug(ctx: GpuContext): string {
-  const a = ctx.adapter;
-  const dev = a.device.split(/[\s-]/)[0] ?? '';
-  const parts = [a.vendor, a.architecture, dev].filter((p) => p && !/^0x/.test(p));
-  const slug = [...new Set(parts)]
-    .join('-')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-  return slug || 'unknown-adapter';
-}
 
 function isSoftwareAdapter(ctx: GpuContext): boolean {
   const a = ctx.adapter;
@@ -599,7 +550,7 @@ async function main(argv: string[]): Promise<number> {
     const engine = createWebGpuEngine(() => acquireNodeDevice({ label: 'webfold recycle bench' }));
     try {
       for (const L of opts.lengths) {
-        const features = randomFeatures(L, opts.recycleMsa);
+        const features = syntheticFeatures(L, opts.recycleMsa, opts.recycleMsa, 12345);
         const input = {
           features,
           params: { name: 'random full', arrays: full },

@@ -23,6 +23,7 @@
  *   --out FILE       where to write the JSON (default bench/results/<adapter>-matmul.json; - = none)
  * Environment: VK_ICD_FILENAMES / WEBFOLD_VULKAN_DRIVER choose the Vulkan driver (src/gpu/node.ts).
  */
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -39,6 +40,7 @@ import type { GpuContext } from '../src/gpu/device.ts';
 import { type KernelDescriptor, PipelineCache } from '../src/gpu/kernel.ts';
 import { acquireNodeDevice } from '../src/gpu/node.ts';
 import { BufferUsage, MapMode } from '../src/gpu/usage.ts';
+import { adapterSlug, fill, median } from './common.ts';
 
 interface Shape {
   name: string;
@@ -168,23 +170,6 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function fill(n: number, seed: number): Float32Array {
-  // Cheap deterministic values in [-1, 1); speed does not depend on them.
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2147483648 - 1;
-  }
-  return out;
-}
-
 /** Times passes of `reps` dispatches: timestamp queries when available, else wall clock. */
 class PassTimer {
   private readonly querySet: GPUQuerySet | undefined;
@@ -302,18 +287,6 @@ async function benchKernel(
   params.destroy();
   const med = median(runsMs);
   return { gflops: flop / (med * 1e-3) / 1e9, medianMs: med, reps, runsMs };
-}
-
-function adapterSlug(ctx: GpuContext): string {
-  const a = ctx.adapter;
-  const dev = a.device.split(/[\s-]/)[0] ?? '';
-  const parts = [a.vendor, a.architecture, dev].filter((p) => p && !/^0x/.test(p));
-  const slug = [...new Set(parts)]
-    .join('-')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-  return slug || 'unknown-adapter';
 }
 
 async function main(argv: string[]): Promise<number> {
