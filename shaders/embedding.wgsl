@@ -49,6 +49,12 @@ fn element(wid: vec3u, lid: u32) -> u32 {
   return (wid.x + wid.y * params.gridX) * WG + lid;
 }
 
+// (i, j, channel) of element e of a [rows, N_res, C] pair tensor whose first row is row0.
+fn pairIndex(e: u32, row0: u32) -> vec3u {
+  let ij = e / params.c;
+  return vec3u(row0 + ij / params.nRes, ij % params.nRes, e % params.c);
+}
+
 @compute @workgroup_size(WG)
 fn pair(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let e = element(wid, lid);
@@ -56,11 +62,10 @@ fn pair(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
     return;
   }
   let C = params.c;
-  let N = params.nRes;
-  let ch = e % C;
-  let ij = e / C;
-  let i = ij / N;
-  let j = ij % N;
+  let p = pairIndex(e, 0u);
+  let i = p.x;
+  let j = p.y;
+  let ch = p.z;
   let k = i32((params.bins - 1u) / 2u);
   let bin = u32(clamp(idx[i] - idx[j], -k, k) + k);
   let pairAB = a[i * 2u * C + ch] + a[j * 2u * C + C + ch];
@@ -74,11 +79,10 @@ fn dgram(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid
     return;
   }
   let C = params.c;
-  let N = params.nRes;
-  let ch = e % C;
-  let ij = e / C;
-  let i = params.row0 + ij / N;
-  let j = ij % N;
+  let p = pairIndex(e, params.row0);
+  let i = p.x;
+  let j = p.y;
+  let ch = p.z;
   let dx = a[i * 3u] - a[j * 3u];
   let dy = a[i * 3u + 1u] - a[j * 3u + 1u];
   let dz = a[i * 3u + 2u] - a[j * 3u + 2u];
