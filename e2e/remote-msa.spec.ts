@@ -16,16 +16,7 @@ test.beforeAll(async () => {
   server = await startMsaServer(PORT);
 });
 test.afterAll(() => server?.close());
-test.beforeEach(() => {
-  Object.assign(server.switches, {
-    rateLimit: 0,
-    submitStatus: undefined,
-    submitHttpStatus: undefined,
-    runningPolls: 1,
-    jobError: false,
-  });
-  server.requests.length = 0;
-});
+test.beforeEach(() => server.reset());
 
 function expectedA3m(name: string): string {
   const h = expectedHits(SEQ);

@@ -31,16 +31,7 @@ test.beforeAll(async () => {
   url = `${server.url}${PATH}`;
 });
 test.afterAll(() => server?.close());
-test.beforeEach(() => {
-  Object.assign(server.switches, {
-    cutAt: undefined,
-    tamper: false,
-    ignoreRange: false,
-    changed: false,
-    sidecar: false,
-  });
-  server.requests.length = 0;
-});
+test.beforeEach(() => server.reset());
 
 /** Names in one OPFS directory of the app's origin. */
 async function opfs(page: Page, dir: string): Promise<string[]> {

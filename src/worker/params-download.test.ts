@@ -20,16 +20,7 @@ beforeAll(async () => {
   url = `${server.url}/params_model_1.npz`;
 });
 afterAll(() => server.close());
-afterEach(() => {
-  Object.assign(server.switches, {
-    cutAt: undefined,
-    tamper: false,
-    ignoreRange: false,
-    changed: false,
-    sidecar: false,
-  });
-  server.requests.length = 0;
-});
+afterEach(() => server.reset());
 
 /** Whole-file equality (vitest's toEqual walks 700 000 elements one by one: far too slow). */
 function expectFile(bytes: Uint8Array): void {

@@ -57,6 +57,8 @@ export interface MsaServer {
   url: string;
   switches: MsaSwitches;
   requests: MsaRequest[];
+  /** Back to the switches the server started with; the request log emptied (between tests). */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -95,7 +97,7 @@ function a3mFile(query: string, hits: string[][]): string {
 }
 
 export async function startMsaServer(port = 0, initial: Partial<MsaSwitches> = {}): Promise<MsaServer> {
-  const switches: MsaSwitches = {
+  const start: MsaSwitches = {
     rateLimit: 0,
     runningPolls: 1,
     jobError: false,
@@ -103,6 +105,7 @@ export async function startMsaServer(port = 0, initial: Partial<MsaSwitches> = {
     forgetTickets: false,
     ...initial,
   };
+  const switches: MsaSwitches = { ...start };
   const requests: MsaRequest[] = [];
   const tickets = new Map<string, { query: string; mode: string; polls: number }>();
   let next = 1;
@@ -192,6 +195,11 @@ export async function startMsaServer(port = 0, initial: Partial<MsaSwitches> = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     switches,
     requests,
+    reset: () => {
+      for (const k of Object.keys(switches) as (keyof MsaSwitches)[]) delete switches[k];
+      Object.assign(switches, start);
+      requests.length = 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

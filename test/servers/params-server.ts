@@ -47,6 +47,8 @@ export interface ParamsServer {
   release(): void;
   /** SHA-256 (hex) of the genuine file */
   sha256(path: string): string;
+  /** Back to the switches the server started with; the request log emptied (between tests). */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -69,13 +71,14 @@ export async function startParamsServer(
   port = 0,
   initial: Partial<ParamsSwitches> = {},
 ): Promise<ParamsServer> {
-  const switches: ParamsSwitches = {
+  const start: ParamsSwitches = {
     tamper: false,
     ignoreRange: false,
     changed: false,
     sidecar: false,
     ...initial,
   };
+  const switches: ParamsSwitches = { ...start };
   const requests: ParamsRequest[] = [];
   const held: (() => void)[] = [];
 
@@ -185,6 +188,11 @@ export async function startParamsServer(
       for (const go of held.splice(0)) go();
     },
     sha256: (path) => sha256Hex(files[path]),
+    reset: () => {
+      for (const k of Object.keys(switches) as (keyof ParamsSwitches)[]) delete switches[k];
+      Object.assign(switches, start);
+      requests.length = 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -16,18 +16,7 @@ beforeAll(async () => {
   server = await startMsaServer();
 });
 afterAll(() => server.close());
-afterEach(() => {
-  Object.assign(server.switches, {
-    rateLimit: 0,
-    submitStatus: undefined,
-    submitHttpStatus: undefined,
-    runningPolls: 1,
-    jobError: false,
-    http429: 0,
-    forgetTickets: false,
-  });
-  server.requests.length = 0;
-});
+afterEach(() => server.reset());
 
 function expectedA3m(query: string, name: string, env = true): string {
   const hits = expectedHits(query);
