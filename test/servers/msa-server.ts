@@ -16,17 +16,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import type { TicketStatus } from '../../src/model/msa-remote/client.ts';
 import { CORS_HEADERS, handlePreflight, readBody, sendJson } from './cors.ts';
 import { writeTar } from './tar-write.ts';
-
-export type TicketStatus =
-  | 'PENDING'
-  | 'RUNNING'
-  | 'COMPLETE'
-  | 'ERROR'
-  | 'RATELIMIT'
-  | 'MAINTENANCE'
-  | 'UNKNOWN';
 
 export interface MsaSwitches {
   /** this many next submissions are answered RATELIMIT */
