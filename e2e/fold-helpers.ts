@@ -1,5 +1,5 @@
 /** Shared steps of the fold e2e specs: error collection and driving the input panel. */
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** Console errors and uncaught exceptions of the page and its workers. */
 export function collectErrors(page: Page): string[] {
@@ -14,6 +14,22 @@ export function collectErrors(page: Page): string[] {
     });
   });
   return errors;
+}
+
+/** Waits (up to 5 min) until the job `job` is done, failing at once with its error if it fails. */
+export async function expectJobDone(job: Locator): Promise<void> {
+  await expect(job).toHaveAttribute('data-status', /done|failed/, { timeout: 300_000 });
+  await expect(job.getByTestId('job-error')).toHaveCount(0);
+  await expect(job).toHaveAttribute('data-status', 'done');
+}
+
+/** The golden run's settings: 2 recycles, deterministic MSA (8 cluster rows + 12 extra rows). */
+export async function setGoldenRunSettings(page: Page): Promise<void> {
+  await page.getByTestId('recycles-input').fill('2');
+  await page.getByText('Advanced MSA settings').click();
+  await page.getByTestId('sampling-select').selectOption('none');
+  await page.getByTestId('clusters-input').fill('8');
+  await page.getByTestId('extra-input').fill('12');
 }
 
 /** Opens the app and waits until the parameter list and the saved jobs are there. */

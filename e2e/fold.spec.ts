@@ -9,10 +9,12 @@ import { readNpz } from '../src/model/params/npz.ts';
 import { bufferSource } from '../src/model/params/source.ts';
 import {
   collectErrors,
+  expectJobDone,
   molstarCanvasPixels,
   openApp,
   recordedFractions,
   recordProgress,
+  setGoldenRunSettings,
   storedPlddt,
 } from './fold-helpers.ts';
 
@@ -38,9 +40,7 @@ test('paste a sequence, fold with the demo parameters, see progress and the resu
 
   const job = page.getByTestId('job').first();
   await expect(job.getByTestId('job-name')).toHaveText('demo_protein');
-  await expect(job).toHaveAttribute('data-status', /done|failed/, { timeout: 300_000 });
-  await expect(job.getByTestId('job-error')).toHaveCount(0);
-  await expect(job).toHaveAttribute('data-status', 'done');
+  await expectJobDone(job);
   testInfo.annotations.push({ type: 'demo fold', description: `${Date.now() - t0} ms` });
   const fractions = await recordedFractions(page);
   expect(fractions.length).toBeGreaterThan(2);
@@ -137,9 +137,7 @@ test('cancel mid-fold says so, keeps nothing, and the next fold runs', async ({ 
   await page.getByTestId('fold-button').click();
   const next = page.getByTestId('job').first();
   await expect(next.getByTestId('job-name')).toHaveText('after_cancel');
-  await expect(next).toHaveAttribute('data-status', /done|failed/, { timeout: 300_000 });
-  await expect(next.getByTestId('job-error')).toHaveCount(0);
-  await expect(next).toHaveAttribute('data-status', 'done');
+  await expectJobDone(next);
   await expect(page.getByTestId('result-residues')).toHaveText(String(SHORT.length));
   expect(errors).toEqual([]);
 });
@@ -159,18 +157,11 @@ test('the golden parameters and A3M reproduce the golden pLDDT', async ({ page }
   await expect(page.getByTestId('alignment-info')).toContainText('20 sequences');
   await expect(page.getByTestId('mode-msa')).toBeVisible();
   await expect(page.getByTestId('sequence-ok')).toContainText(`${expected.length} residues`);
-  // the golden run: 2 recycles, deterministic MSA (8 cluster rows + 12 extra rows)
-  await page.getByTestId('recycles-input').fill('2');
-  await page.getByText('Advanced MSA settings').click();
-  await page.getByTestId('sampling-select').selectOption('none');
-  await page.getByTestId('clusters-input').fill('8');
-  await page.getByTestId('extra-input').fill('12');
+  await setGoldenRunSettings(page);
   const t0 = Date.now();
   await page.getByTestId('fold-button').click();
   const job = page.getByTestId('job').first();
-  await expect(job).toHaveAttribute('data-status', /done|failed/, { timeout: 300_000 });
-  await expect(job.getByTestId('job-error')).toHaveCount(0);
-  await expect(job).toHaveAttribute('data-status', 'done');
+  await expectJobDone(job);
   testInfo.annotations.push({ type: 'golden fold', description: `${Date.now() - t0} ms` });
   await expect(page.getByTestId('result-residues')).toHaveText(String(expected.length));
 

@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, type Page, test } from '@playwright/test';
-import { collectErrors, openApp } from './fold-helpers.ts';
+import { collectErrors, expectJobDone, openApp } from './fold-helpers.ts';
 
 const SEQUENCE = 'MKTAYIAKQRQISFVKSHFSRQ'; // 22 residues
 const GOLDEN_PARAMS = 'test/fixtures/golden/params.npz';
@@ -106,9 +106,7 @@ test('online once, then offline: the app starts, folds with the cached demo set 
   await page.getByTestId('fold-button').click();
   const job = page.getByTestId('job').first();
   await expect(job.getByTestId('job-name')).toHaveText('offline_fold');
-  await expect(job).toHaveAttribute('data-status', /done|failed/, { timeout: 300_000 });
-  await expect(job.getByTestId('job-error')).toHaveCount(0);
-  await expect(job).toHaveAttribute('data-status', 'done');
+  await expectJobDone(job);
   await expect(page.getByTestId('result-residues')).toHaveText(String(SEQUENCE.length));
   await expect(page.getByTestId('molstar')).toHaveAttribute('data-residues', String(SEQUENCE.length), {
     timeout: 60_000,
@@ -134,9 +132,7 @@ test('online once, then offline: the app starts, folds with the cached demo set 
   await page.getByTestId('fold-button').click();
   const second = page.getByTestId('job').first();
   await expect(second.getByTestId('job-name')).toHaveText('offline_imported');
-  await expect(second).toHaveAttribute('data-status', /done|failed/, { timeout: 300_000 });
-  await expect(second.getByTestId('job-error')).toHaveCount(0);
-  await expect(second).toHaveAttribute('data-status', 'done');
+  await expectJobDone(second);
   await expect(page.getByTestId('result-residues')).toHaveText(String(SEQUENCE.length));
   await expect(page.getByTestId('result-demo-warning')).toHaveCount(0); // not the demo set
   await expect(page.getByTestId('molstar')).toHaveAttribute('data-residues', String(SEQUENCE.length), {
@@ -230,9 +226,7 @@ test('the tab crashes mid-fold while offline: the queue comes back from IndexedD
   await expect(interrupted).toHaveAttribute('data-status', 'interrupted');
   await expect(interrupted.getByTestId('job-error')).toContainText('Interrupted');
   const next = again.getByTestId('job').filter({ hasText: 'queued_next' });
-  await expect(next).toHaveAttribute('data-status', /done|failed/, { timeout: 300_000 });
-  await expect(next.getByTestId('job-error')).toHaveCount(0);
-  await expect(next).toHaveAttribute('data-status', 'done');
+  await expectJobDone(next);
   expect(errors).toEqual([]);
   expect(errorsAfter).toEqual([]);
 });

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { expect, type Page, test } from '@playwright/test';
 import { readNpz } from '../src/model/params/npz.ts';
 import { bufferSource } from '../src/model/params/source.ts';
-import { collectErrors, openApp } from './fold-helpers.ts';
+import { collectErrors, expectJobDone, openApp, setGoldenRunSettings } from './fold-helpers.ts';
 
 const GOLDEN = 'test/fixtures/golden';
 
@@ -62,19 +62,12 @@ test('WebGPU in the worker folds the golden input to the golden coordinates and 
 
   // the WebGPU engine, explicitly (SwiftShader is a software adapter: "Automatic" would pick the CPU)
   await page.getByTestId('engine-select').selectOption('webgpu');
-  // the golden run: 2 recycles, deterministic MSA (8 cluster rows + 12 extra rows)
-  await page.getByTestId('recycles-input').fill('2');
-  await page.getByText('Advanced MSA settings').click();
-  await page.getByTestId('sampling-select').selectOption('none');
-  await page.getByTestId('clusters-input').fill('8');
-  await page.getByTestId('extra-input').fill('12');
+  await setGoldenRunSettings(page);
 
   const t0 = Date.now();
   await page.getByTestId('fold-button').click();
   const job = page.getByTestId('job').first();
-  await expect(job).toHaveAttribute('data-status', /done|failed/, { timeout: 300_000 });
-  await expect(job.getByTestId('job-error')).toHaveCount(0);
-  await expect(job).toHaveAttribute('data-status', 'done');
+  await expectJobDone(job);
   testInfo.annotations.push({ type: 'WebGPU golden fold', description: `${Date.now() - t0} ms` });
 
   const pred = await storedPrediction(page, (await job.getAttribute('data-job-id')) ?? '');
