@@ -86,6 +86,7 @@ import {
   recordRecyclingPairUpdate,
 } from './embedders/embedders.ts';
 import { chunkWithin } from './evoformer/chunks.ts';
+import { type BlockShare, blockShare } from './evoformer/dap-share.ts';
 import { type GpuEnv, stackBlockChunks, submitStackBlock } from './evoformer/stack.ts';
 import { assertFoldFits } from './fit.ts';
 import { halfBits, readAs } from './half-storage.ts';
@@ -192,13 +193,31 @@ export class WebGpuEngine implements Engine {
       acquire: async () => dryRunTwin(ctx),
       chunkTargetBytes: this.opts.chunkTargetBytes,
     });
-    const { onProgress: _p, onStage: _s, ...options } = input.options ?? {};
+    const { onProgress: _p, onStage: _s, dap: _d, ...options } = input.options ?? {};
     await twin.fold({ ...input, options });
     const { peakBytes, heldBytes, allocations } = (await twin.gpuEnv()).pool.stats;
     return { peakBytes, heldBytes, allocations };
   }
 
+  /**
+   * One fold. With `options.dap` (a collective of P > 1 ranks) the stacks are split over the
+   * ranks (evoformer/dap-share.ts); on failure this rank leaves the group, so the others stop.
+   */
   async fold(input: FoldInput): Promise<EnginePrediction> {
+    const coll = input.options?.dap;
+    if (!coll || coll.size === 1) return this.run(input);
+    const share = blockShare(coll, (await this.env()).ctx.device);
+    try {
+      return await this.run(input, share);
+    } catch (err) {
+      coll.close();
+      throw err;
+    } finally {
+      share.staging.destroy();
+    }
+  }
+
+  private async run(input: FoldInput, share?: BlockShare): Promise<EnginePrediction> {
     const opts = input.options ?? {};
     const list: FeatureDict[] = Array.isArray(input.features) ? input.features : [input.features];
     if (list.length === 0) throw new Error('fold: no features');
@@ -670,6 +689,7 @@ export class WebGpuEngine implements Engine {
               sizes,
               { m: e, z, msaMask: extraMaskBuf, pairMask: pairMaskBuf },
               stackBlockChunks(dw, 'extra_msa', b, sizes, chunkTarget),
+              share,
             );
           }
           progressWhenDone('extra_msa_stack', r, b + 1, extraBlocks);
@@ -709,6 +729,7 @@ export class WebGpuEngine implements Engine {
             sizes,
             { m, z, msaMask: msaMaskBuf, pairMask: pairMaskBuf },
             stackBlockChunks(dw, 'evoformer', b, sizes, chunkTarget),
+            share,
           );
           if (b === 0) this.lastBlockDispatches = n;
           progressWhenDone('evoformer', r, b + 1, evoBlocks);

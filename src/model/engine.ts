@@ -7,6 +7,7 @@
  * output dict (golden key names: `final_atom_positions`, `plddt`, `predicted_aligned_error`, …)
  * into a prediction, refusing non-finite results, per-recycle metrics and stage timings.
  */
+import type { Collective } from '../dap/collectives/collective.ts';
 import type { NdArray } from './ndarray.ts';
 import type { Prediction } from './output/types.ts';
 
@@ -36,7 +37,6 @@ export type FoldStage =
   | 'structure_module'
   | 'heads'
   | 'done';
-
 export interface FoldProgress {
   /** 0-based iteration; runs 0..numRecycles */
   recycle: number;
@@ -66,6 +66,13 @@ export interface FoldOptions {
   /** also return the logits heads, m and z under the golden key names (golden checks; the
    *  [N_res, N_res, 64] logits are large); engines may always return them */
   fullOutputs?: boolean;
+  /**
+   * Dynamic Axial Parallelism (WebGPU engine): this rank's collective of a group of P ranks. Every
+   * rank calls fold with the same input on its own engine and device (SPMD); the extra-MSA and
+   * Evoformer stacks are split over the ranks, and every rank returns the same prediction. A rank
+   * that fails closes the collective, so the others stop with a CollectiveError naming it.
+   */
+  dap?: Collective;
 }
 
 export interface FoldInput {

@@ -67,7 +67,7 @@ export class ReadbackStaging {
 }
 
 /** writeBuffer takes views of plain ArrayBuffers; copies a view of shared memory into one. */
-function own(b: Uint8Array): Uint8Array<ArrayBuffer> {
+export function own(b: Uint8Array): Uint8Array<ArrayBuffer> {
   return b.buffer instanceof ArrayBuffer ? (b as Uint8Array<ArrayBuffer>) : new Uint8Array(b);
 }
 

@@ -11,7 +11,7 @@
  *           ending-node attention run the row kernels with no transpose of their own.
  */
 import type { Collective, Pending } from './collective.ts';
-import type { ReadbackStaging } from './gpu-exchange.ts';
+import { own, type ReadbackStaging } from './gpu-exchange.ts';
 import { packBlocks, transposeBlock } from './reshard.ts';
 
 /** Shard sizes: rows and columns of the local shard before the exchange, element bytes. */
@@ -46,10 +46,6 @@ function later(p: Promise<void>): Pending<void> {
   return { wait: () => p };
 }
 
-function plain(b: Uint8Array): Uint8Array<ArrayBuffer> {
-  return b.buffer instanceof ArrayBuffer ? (b as Uint8Array<ArrayBuffer>) : new Uint8Array(b);
-}
-
 /** m by sequences → by residues (`toResidues`), or back. */
 export function reshardMsaStart(
   coll: Collective,
@@ -69,7 +65,7 @@ export function reshardMsaStart(
         // [Sr, L, c] → P parts along residues; received block k = m[k-seqs, my residues].
         const parts = packBlocks(local, [s.seqPerRank, P * s.resPerRank, s.channels], s.elementBytes, 1, P);
         const got = await coll.allToAllStart(parts).wait();
-        for (let k = 0; k < P; k++) queue.writeBuffer(m, k * part, plain(got[k]));
+        for (let k = 0; k < P; k++) queue.writeBuffer(m, k * part, own(got[k]));
       } else {
         // [S, Lr, c] → contiguous parts along sequences; block k = m[my seqs, k-residues].
         const parts = Array.from({ length: P }, (_, k) => local.subarray(k * part, (k + 1) * part));
@@ -79,7 +75,7 @@ export function reshardMsaStart(
         for (let k = 0; k < P; k++) {
           for (let i = 0; i < s.seqPerRank; i++) {
             const src = got[k].subarray(i * blockRow, (i + 1) * blockRow);
-            queue.writeBuffer(m, i * rowBytes + k * blockRow, plain(src));
+            queue.writeBuffer(m, i * rowBytes + k * blockRow, own(src));
           }
         }
       }
@@ -112,7 +108,7 @@ export function transposeExchangeStart(
           queue.writeBuffer(
             z,
             j * rowBytes + k * Lr * run,
-            plain(t.subarray(j * Lr * run, (j + 1) * Lr * run)),
+            own(t.subarray(j * Lr * run, (j + 1) * Lr * run)),
           );
         }
       }

@@ -30,6 +30,7 @@ import type { BiasView, MaskView, RowView } from '../kernels/attention.ref.ts';
 import { recordAttention } from '../kernels/attention.ts';
 import { recordGlobalAttention } from '../kernels/global-attention.ts';
 import { type LayerNormDims, layerNormConfig, recordLayerNorm } from '../kernels/layernorm.ts';
+import { type LineRange, linesOf } from '../kernels/line-range.ts';
 import { recordMatmul } from '../kernels/matmul.ts';
 import type {
   AttentionModuleWeights,
@@ -70,6 +71,8 @@ export interface AttentionChunks {
   lines?: number;
   /** Rows of the bias per chunk (triangle and pair bias). */
   biasRows?: number;
+  /** The lines this rank updates (DAP; default all). The bias is always computed whole. */
+  range?: LineRange;
 }
 
 /** x [A, B, c] attended along rows (line a, B positions) or columns (line b, A positions). */
@@ -175,13 +178,14 @@ async function recordLineAttention(
   t: Transients,
   g: Lines,
   w: AttentionModuleWeights,
-  chunkLines: number,
+  chunks: AttentionChunks,
   bias: { buf: GPUBuffer; view: BiasView } | undefined,
   mask: { buf: GPUBuffer; view: MaskView; perLine: number },
   normed?: GPUBuffer,
 ): Promise<void> {
   const { lines, positions } = lineGeometry(g, 0, 1);
-  const R = Math.max(1, Math.min(chunkLines, lines));
+  const { start, end } = linesOf(lines, chunks.range);
+  const R = Math.max(1, Math.min(chunks.lines ?? ALL, end - start));
   const H = w.heads;
   const hc = H * w.headDim;
   const W = w.width;
@@ -189,8 +193,8 @@ async function recordLineAttention(
   const xNorm = reuse ? normed : t.get(R * positions * w.c, 'LayerNorm(x) chunk');
   const proj = t.get(R * positions * W, 'q|k|v|g chunk');
   const o = t.get(R * positions * hc, 'attention output chunk');
-  for (let l0 = 0; l0 < lines; l0 += R) {
-    const n = Math.min(R, lines - l0);
+  for (let l0 = start; l0 < end; l0 += R) {
+    const n = Math.min(R, end - l0);
     const geo = lineGeometry(g, l0, n);
     // [n·positions, c]
     if (!reuse) {
@@ -270,7 +274,7 @@ export async function recordMsaRowAttention(
     t,
     { x: bufs.m, xType: act, A: S, B: N, c: w.c, orientation: 'rows' },
     w,
-    chunks.lines ?? ALL,
+    chunks,
     { buf: bias, view: { offset: 0, strideQ: N * w.heads, strideK: w.heads, strideH: 1 } },
     { buf: bufs.msaMask, view: { offset: 0, strideB: N, strideK: 1 }, perLine: N },
   );
@@ -298,7 +302,7 @@ export async function recordMsaColumnAttention(
     t,
     { x: bufs.m, xType: sizes.act ?? 'f32', A: S, B: N, c: w.c, orientation: 'columns' },
     w,
-    chunks.lines ?? ALL,
+    chunks,
     undefined,
     { buf: bufs.msaMask, view: { offset: 0, strideB: 1, strideK: N }, perLine: 1 },
   );
@@ -320,12 +324,13 @@ export async function recordMsaColumnGlobalAttention(
   const t = new Transients(pool, label);
   const hc = w.heads * w.headDim;
   const W = w.width;
-  const R = Math.max(1, Math.min(chunks.lines ?? ALL, N));
+  const { start, end } = linesOf(N, chunks.range);
+  const R = Math.max(1, Math.min(chunks.lines ?? ALL, end - start));
   const xNorm = t.get(S * R * w.c, 'LayerNorm(e) chunk');
   const proj = t.get(S * R * W, 'q|k|v|g chunk');
   const o = t.get(S * R * hc, 'global attention output chunk');
-  for (let l0 = 0; l0 < N; l0 += R) {
-    const n = Math.min(R, N - l0);
+  for (let l0 = start; l0 < end; l0 += R) {
+    const n = Math.min(R, end - l0);
     const geo = lineGeometry(g, l0, n);
     // [N_extra, n, c_e]  (line 1)
     await recordLayerNorm(
@@ -412,7 +417,7 @@ export async function recordTriangleAttention(
     t,
     { x: bufs.z, xType: act, A: N, B: N, c: w.c, orientation: ending ? 'columns' : 'rows' },
     w,
-    chunks.lines ?? ALL,
+    chunks,
     { buf: bias, view: biasView },
     { buf: bufs.pairMask, view: maskView, perLine: ending ? 1 : N },
     whole ? zNorm : undefined,

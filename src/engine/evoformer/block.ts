@@ -20,6 +20,7 @@
 import type { BufferPool } from '../../gpu/buffers.ts';
 import { type StorageType, storageBytes } from '../../gpu/kernel.ts';
 import type { Recorder } from '../../gpu/launch.ts';
+import type { LineRange } from '../kernels/line-range.ts';
 import { recordOuterProductMean } from '../kernels/outer-product-mean.ts';
 import {
   FUSED_TRANSITION_MAX_C,
@@ -39,6 +40,7 @@ import {
   recordTriangleAttention,
   Transients,
 } from './attention-modules.ts';
+import { type BlockShare, gatherLines, shareOf } from './dap-share.ts';
 import type {
   EvoformerBlockWeights,
   PairStackWeights,
@@ -90,12 +92,13 @@ async function transitionStep(
   chunkRows: number | undefined,
   label: string,
   xType: StorageType,
-): Promise<void> {
+  range?: LineRange,
+): Promise<boolean> {
   const { c, hidden } = w.layout;
   if (c <= FUSED_TRANSITION_MAX_C) {
     // [rows, c] x += Transition(x), hidden activations in workgroup memory
-    await recordTransition(rec, rows, w.layout, w.buffer, { x }, { fused: true, xType });
-    return;
+    await recordTransition(rec, rows, w.layout, w.buffer, { x }, { fused: true, xType, range });
+    return range !== undefined;
   }
   const chunk = transitionChunkRows(
     rows,
@@ -118,6 +121,8 @@ async function transitionStep(
     { fused: false, chunkRows: chunk, xType },
   );
   t.release();
+  // every row, also under DAP (the composed path's chunks are aligned windows, not ranges)
+  return false;
 }
 
 async function triangleStep(
@@ -131,6 +136,7 @@ async function triangleStep(
   wantChannels: number | undefined,
   label: string,
   zType: StorageType,
+  range?: LineRange,
 ): Promise<void> {
   const { c, cz } = w.layout;
   // left/right [channels, N, N] f32 each: split the channels when all c would not fit one binding
@@ -158,15 +164,27 @@ async function triangleStep(
       t: t.get(bytes.t / 4, 't'),
       zOut,
     },
-    { rows, zType, channels },
+    { rows, zType, channels, range },
   );
-  if (zOut) rec.commandEncoder.copyBufferToBuffer(zOut, 0, bufs.z, 0, N * N * cz * storageBytes(zType));
+  if (zOut) {
+    const { start, end } = range ?? { start: 0, end: N };
+    const rowBytes = N * cz * storageBytes(zType);
+    rec.commandEncoder.copyBufferToBuffer(
+      zOut,
+      start * rowBytes,
+      bufs.z,
+      start * rowBytes,
+      (end - start) * rowBytes,
+    );
+  }
   t.release();
 }
 
 /**
  * Records one Evoformer (or extra-MSA) block into `rec`. Returns the dispatches recorded.
- * `label` names the block in buffer labels (e.g. `evoformer_iteration[3]`).
+ * `label` names the block in buffer labels (e.g. `evoformer_iteration[3]`). With `share` (DAP)
+ * this rank updates its share of every module's lines and gathers the others' after each module
+ * (dap-share.ts): `rec` is then submitted after every module and m, z are whole again on return.
  */
 export async function recordEvoformerBlock(
   rec: Recorder,
@@ -176,14 +194,30 @@ export async function recordEvoformerBlock(
   bufs: BlockBuffers,
   label: string,
   chunks: BlockChunks = {},
+  share?: BlockShare,
 ): Promise<number> {
   const before = rec.dispatches;
   const { nSeq: S, nRes: N } = sizes;
   const act = sizes.act ?? 'f32';
   const at = (m: string) => `${label}/${m}`;
-  // [N_seq, N_res, c_m]  (line 3)
+  const cm = w.rowAttention.c;
+  const cz = w.rowAttention.cz;
+  /** This rank's lines of `total` (all of them without DAP). */
+  const mine = (total: number) => (share ? shareOf(total, share) : undefined);
+  /** After a split module: every rank gets the lines the others updated. */
+  const gather = async (
+    buffer: GPUBuffer,
+    A: number,
+    B: number,
+    c: number,
+    orientation: 'rows' | 'columns',
+    what: string,
+  ) => {
+    if (share) await gatherLines(rec, share, { buffer, A, B, c, type: act, orientation, label: at(what) });
+  };
   const msaChunks = { lines: chunks.msaAttentionLines, biasRows: chunks.biasRows };
   const pairChunks = { lines: chunks.pairAttentionLines, biasRows: chunks.biasRows };
+  // [N_seq, N_res, c_m]  (line 3): lines = sequences
   rec.section('msa_row_attention_with_pair_bias');
   await recordMsaRowAttention(
     rec,
@@ -192,10 +226,12 @@ export async function recordEvoformerBlock(
     sizes,
     bufs,
     at('msa_row_attention_with_pair_bias'),
-    msaChunks,
+    { ...msaChunks, range: mine(S) },
   );
-  // [N_seq, N_res, c_m]  (line 4)
+  await gather(bufs.m, S, N, cm, 'rows', 'msa_row_attention_with_pair_bias');
+  // [N_seq, N_res, c_m]  (line 4): lines = residue columns
   rec.section('msa_column_attention');
+  const columns = { ...msaChunks, range: mine(N) };
   if (w.globalColumnAttention) {
     await recordMsaColumnGlobalAttention(
       rec,
@@ -204,7 +240,7 @@ export async function recordEvoformerBlock(
       sizes,
       bufs,
       at('msa_column_global_attention'),
-      msaChunks,
+      columns,
     );
   } else if (w.columnAttention) {
     await recordMsaColumnAttention(
@@ -214,14 +250,16 @@ export async function recordEvoformerBlock(
       sizes,
       bufs,
       at('msa_column_attention'),
-      msaChunks,
+      columns,
     );
   } else {
     throw new Error(`${label}: no column attention weights`);
   }
-  // [N_seq, N_res, c_m]  (line 5)
+  await gather(bufs.m, S, N, cm, 'columns', 'msa_column_attention');
+  // [N_seq, N_res, c_m]  (line 5): lines = sequences (N_res transition rows each)
   rec.section('msa_transition');
-  await transitionStep(
+  const seqs = mine(S);
+  const split = await transitionStep(
     rec,
     pool,
     S * N,
@@ -230,9 +268,11 @@ export async function recordEvoformerBlock(
     chunks.msaTransitionRows,
     at('msa_transition'),
     act,
+    seqs && { start: seqs.start * N, end: seqs.end * N },
   );
+  if (split) await gather(bufs.m, S, N, cm, 'rows', 'msa_transition');
   rec.section('outer_product_mean');
-  // [N_res, N_res, c_z]  (line 6)
+  // [N_res, N_res, c_z]  (line 6): lines = rows i
   {
     const o = w.outerProductMean;
     const t = new Transients(pool, at('outer_product_mean'));
@@ -247,65 +287,50 @@ export async function recordEvoformerBlock(
         z: bufs.z,
         ab: t.get(S * N * 2 * o.C, 'a|b'),
       },
-      { rows: chunks.outerProductMeanRows, act },
+      { rows: chunks.outerProductMeanRows, act, range: mine(N) },
     );
     t.release();
   }
-  // [N_res, N_res, c_z]  (lines 7–8)
-  rec.section('triangle_multiplication_outgoing');
-  await triangleStep(
-    rec,
-    pool,
-    'outgoing',
-    N,
-    w.triangleMultiplicationOutgoing,
-    bufs,
-    chunks.triangleRows,
-    chunks.triangleChannels,
-    at('triangle_multiplication_outgoing'),
-    act,
-  );
-  rec.section('triangle_multiplication_incoming');
-  await triangleStep(
-    rec,
-    pool,
-    'incoming',
-    N,
-    w.triangleMultiplicationIncoming,
-    bufs,
-    chunks.triangleRows,
-    chunks.triangleChannels,
-    at('triangle_multiplication_incoming'),
-    act,
-  );
-  // [N_res, N_res, c_z]  (lines 9–10)
-  rec.section('triangle_attention_starting_node');
-  await recordTriangleAttention(
-    rec,
-    pool,
-    w.triangleAttentionStarting,
-    'starting',
-    N,
-    bufs,
-    at('triangle_attention_starting_node'),
-    act,
-    pairChunks,
-  );
-  rec.section('triangle_attention_ending_node');
-  await recordTriangleAttention(
-    rec,
-    pool,
-    w.triangleAttentionEnding,
-    'ending',
-    N,
-    bufs,
-    at('triangle_attention_ending_node'),
-    act,
-    pairChunks,
-  );
-  // [N_res, N_res, c_z]  (line 11)
+  await gather(bufs.z, N, N, cz, 'rows', 'outer_product_mean');
+  // [N_res, N_res, c_z]  (lines 7–8): lines = rows i of the update
+  for (const [orientation, weights] of [
+    ['outgoing', w.triangleMultiplicationOutgoing],
+    ['incoming', w.triangleMultiplicationIncoming],
+  ] as const) {
+    const name = `triangle_multiplication_${orientation}`;
+    rec.section(name);
+    await triangleStep(
+      rec,
+      pool,
+      orientation,
+      N,
+      weights,
+      bufs,
+      chunks.triangleRows,
+      chunks.triangleChannels,
+      at(name),
+      act,
+      mine(N),
+    );
+    await gather(bufs.z, N, N, cz, 'rows', name);
+  }
+  // [N_res, N_res, c_z]  (lines 9–10): lines = rows (starting node), columns (ending node)
+  for (const [node, weights] of [
+    ['starting', w.triangleAttentionStarting],
+    ['ending', w.triangleAttentionEnding],
+  ] as const) {
+    const name = `triangle_attention_${node}_node`;
+    rec.section(name);
+    await recordTriangleAttention(rec, pool, weights, node, N, bufs, at(name), act, {
+      ...pairChunks,
+      range: mine(N),
+    });
+    await gather(bufs.z, N, N, cz, node === 'starting' ? 'rows' : 'columns', name);
+  }
+  // [N_res, N_res, c_z]  (line 11): lines = rows i (N_res transition rows each)
   rec.section('pair_transition');
-  await transitionStep(
+  const rows = mine(N);
+  const pairSplit = await transitionStep(
     rec,
     pool,
     N * N,
@@ -314,7 +339,9 @@ export async function recordEvoformerBlock(
     chunks.pairTransitionRows,
     at('pair_transition'),
     act,
+    rows && { start: rows.start * N, end: rows.end * N },
   );
+  if (pairSplit) await gather(bufs.z, N, N, cz, 'rows', 'pair_transition');
   return rec.dispatches - before;
 }
 

@@ -11,6 +11,7 @@ import { blockCount, blockParams } from '../../model/reference/ops.ts';
 import type { DeviceWeights } from '../weights.ts';
 import { type BlockBuffers, type BlockChunks, type BlockSizes, recordEvoformerBlock } from './block.ts';
 import { blockChunks } from './chunks.ts';
+import type { BlockShare } from './dap-share.ts';
 import { type EvoformerBlockWeights, evoformerBlockWeights } from './module-weights.ts';
 
 export type StackKind = 'evoformer' | 'extra_msa';
@@ -57,7 +58,7 @@ export interface GpuEnv {
 
 /**
  * Records and submits block `b` of the stack as one command buffer. Returns its dispatch count.
- * Nothing is awaited on the queue.
+ * Nothing is awaited on the queue, except, with `share` (DAP), each module's gather of lines.
  */
 export async function submitStackBlock(
   env: GpuEnv,
@@ -67,11 +68,12 @@ export async function submitStackBlock(
   sizes: BlockSizes,
   bufs: BlockBuffers,
   chunks?: BlockChunks,
+  share?: BlockShare,
 ): Promise<number> {
   const w = stackBlockWeights(dw, kind, b);
   const label = `${STACK_LABEL[kind]}[${b}]`;
   const rec = new Recorder(env.ctx, env.cache, label);
-  const n = await recordEvoformerBlock(rec, env.pool, w, sizes, bufs, label, chunks);
+  const n = await recordEvoformerBlock(rec, env.pool, w, sizes, bufs, label, chunks, share);
   rec.submit();
   return n;
 }

@@ -20,6 +20,8 @@ import type { KernelDescriptor, StorageType } from '../../gpu/kernel.ts';
 import type { Recorder } from '../../gpu/launch.ts';
 import { LN_EPS, type Params, param } from '../../model/reference/ops.ts';
 import { OUTER_PRODUCT_MEAN_EPS } from '../../model/reference/outer-product-mean.ts';
+import type { LineRange } from './line-range.ts';
+import { linesOf } from './line-range.ts';
 import { unusedBinding } from './matmul.ts';
 
 /** Host-side weights of one outer product mean, packed for the two entry points. */
@@ -199,6 +201,8 @@ export interface OuterProductMeanOptions {
   seqChunk?: number;
   /** Element type of m and z (default f32). */
   act?: StorageType;
+  /** Output rows i to update (default all). */
+  range?: LineRange;
 }
 
 /** Sequences per chunk: `wanted` (default all), at most what keeps project's grid ≤ the limit. */
@@ -245,6 +249,7 @@ export async function recordOuterProductMean(
   const unused = unusedBinding(device);
   const rows = Math.max(1, Math.min(opts.rows ?? N, N));
   const base = { N, cz: w.cz, cm: w.cm, sTotal: S };
+  const range = linesOf(N, opts.range);
   for (let s0 = 0; s0 < S; s0 += chunk) {
     const sc = Math.min(chunk, S - s0);
     // [sc, N_res, 2C] = LayerNorm(m) · [W_left | W_right] + [b_left | b_right]  (lines 1–2, unmasked)
@@ -255,10 +260,10 @@ export async function recordOuterProductMean(
     );
     // [rows, N_res, c_z] z += outer product mean, or partial sums  (lines 3–5)
     const last = s0 + sc >= S;
-    for (let r0 = 0; r0 < N; r0 += rows) {
+    for (let r0 = range.start; r0 < range.end; r0 += rows) {
       await rec.dispatch(
         main,
-        { ...base, S: sc, s0, readPartial: s0 > 0, final: last, r0, rows: Math.min(rows, N - r0) },
+        { ...base, S: sc, s0, readPartial: s0 > 0, final: last, r0, rows: Math.min(rows, range.end - r0) },
         { ab: bufs.ab, mask: bufs.mask, weights: w.out, z: bufs.z, partial: bufs.partial ?? unused },
       );
     }

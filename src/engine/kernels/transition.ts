@@ -19,6 +19,8 @@ import { type KernelDescriptor, type StorageType, storageBytes } from '../../gpu
 import type { Recorder } from '../../gpu/launch.ts';
 import { LN_EPS, type Params, param } from '../../model/reference/ops.ts';
 import { layerNormConfig, layerNormKernel } from './layernorm.ts';
+import type { LineRange } from './line-range.ts';
+import { linesOf } from './line-range.ts';
 import {
   type MatmulDims,
   type MatmulOptions,
@@ -173,6 +175,8 @@ export interface TransitionOptions {
   fused?: boolean;
   /** Composed path: rows per chunk (rounded by transitionChunkRows). Default all rows. */
   chunkRows?: number;
+  /** Fused path only: the rows to update (default all). */
+  range?: LineRange;
   /** Element type of x (default f32); the scratch is f32. */
   xType?: StorageType;
 }
@@ -224,12 +228,14 @@ export async function recordTransition(
   if (opts.fused ?? c <= FUSED_TRANSITION_MAX_C) {
     const kernel = fusedTransitionKernel(xType);
     const window = maxGroups * FUSED_ROWS;
-    for (let r0 = 0; r0 < rows; r0 += window) {
-      await rec.dispatch(kernel, { r0, count: Math.min(window, rows - r0), layout }, { weights, x: bufs.x });
+    const { start, end } = linesOf(rows, opts.range);
+    for (let r0 = start; r0 < end; r0 += window) {
+      await rec.dispatch(kernel, { r0, count: Math.min(window, end - r0), layout }, { weights, x: bufs.x });
     }
     return rec.dispatches - before;
   }
   if (!bufs.xNorm || !bufs.hidden) throw new Error('composed transition: needs xNorm and hidden scratch');
+  if (opts.range) throw new Error('composed transition: a row range needs the fused path');
   // At most 64 rows per matmul workgroup row: keep the grid within the device's limit.
   const maxRows = maxGroups * 64;
   const chunk = transitionChunkRows(

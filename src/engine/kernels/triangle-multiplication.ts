@@ -18,6 +18,8 @@ import { type KernelDescriptor, type StorageType, storageBytes } from '../../gpu
 import type { Recorder } from '../../gpu/launch.ts';
 import { LN_EPS, type Params, param } from '../../model/reference/ops.ts';
 import type { TriangleMultiplicationOrientation } from '../../model/reference/triangle-multiplication.ts';
+import type { LineRange } from './line-range.ts';
+import { linesOf } from './line-range.ts';
 import { unusedBinding } from './matmul.ts';
 
 export type { TriangleMultiplicationOrientation } from '../../model/reference/triangle-multiplication.ts';
@@ -339,6 +341,8 @@ export interface TriangleMultiplicationOptions {
   eps?: number;
   /** Element type of z, zOut and the x scratch (default f32). */
   zType?: StorageType;
+  /** Output rows to update (default all; the projections always cover all of z). */
+  range?: LineRange;
 }
 
 /**
@@ -388,12 +392,13 @@ export async function recordTriangleMultiplication(
     }
   };
   if (!chunked) await projectAll(0, layout.c, true);
-  for (let r0 = 0; r0 < N; r0 += rows) {
-    const d = { ...base, r0, rows: Math.min(rows, N - r0) };
+  const range = linesOf(N, opts.range);
+  for (let r0 = range.start; r0 < range.end; r0 += rows) {
+    const d = { ...base, r0, rows: Math.min(rows, range.end - r0) };
     if (chunked) {
       for (let ch0 = 0; ch0 < layout.c; ch0 += chunk) {
         const channels = Math.min(chunk, layout.c - ch0);
-        await projectAll(ch0, channels, r0 === 0 && ch0 === 0);
+        await projectAll(ch0, channels, r0 === range.start && ch0 === 0);
         // [channels, rows, N] planes ch0 … of t  (line 3)
         await rec.dispatch(
           contract,

@@ -1,0 +1,78 @@
+/**
+ * DAP on real Dawn devices in one process: the golden fold split over P = 2 and 3 ranks
+ * (N_res = 35 divides by neither) equals the golden result, and every rank returns the same
+ * prediction; a rank whose device is lost mid-fold ends the fold on every rank with its error.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { DeviceLostError } from '../gpu/errors.ts';
+import { acquireNodeDevice } from '../gpu/node.ts';
+import type { NdArray } from '../model/ndarray.ts';
+import { loadGoldenNpz } from '../model/reference/golden-test-support.ts';
+import { InProcessDapEngine } from './dap-engine.ts';
+
+const engines: InProcessDapEngine[] = [];
+afterAll(async () => {
+  for (const e of engines) await e.dispose();
+});
+
+function dapEngine(P: number, timeoutMs?: number): InProcessDapEngine {
+  const e = new InProcessDapEngine(P, (r) => acquireNodeDevice({ label: `dap-rank-${r}` }), { timeoutMs });
+  engines.push(e);
+  return e;
+}
+
+const maxDiff = (a: NdArray, b: NdArray) =>
+  (b.data as Float32Array).reduce((m, v, i) => Math.max(m, Math.abs(Number(a.data[i]) - v)), 0);
+
+describe('InProcessDapEngine', () => {
+  for (const P of [2, 3]) {
+    it(`folds the golden input over ${P} devices to the golden result`, async () => {
+      const [params, features, golden] = await Promise.all(
+        ['params.npz', 'inputs.npz', 'outputs.npz'].map(loadGoldenNpz),
+      );
+      const engine = dapEngine(P);
+      const gathered: string[] = [];
+      const pred = await engine.fold({
+        features,
+        params: { name: 'golden params', arrays: params },
+        options: {
+          numRecycles: Number(golden.num_recycles.data[0]) - 1,
+          fullOutputs: true,
+          onProgress: (p) => gathered.push(p.stage),
+        },
+      });
+      expect(maxDiff(pred.outputs.final_atom_positions, golden.final_atom_positions)).toBeLessThanOrEqual(
+        1e-3,
+      );
+      expect(maxDiff(pred.outputs.plddt, golden.plddt)).toBeLessThanOrEqual(1e-2);
+      expect(
+        Math.abs(Number(pred.outputs.ptm_score.data[0]) - Number(golden.ptm_score.data[0])),
+      ).toBeLessThanOrEqual(1e-4);
+      expect(gathered).toContain('evoformer');
+    }, 600_000);
+  }
+
+  it('stops every rank with the lost rank named when a device is lost mid-fold', async () => {
+    const [params, features] = await Promise.all(['params.npz', 'inputs.npz'].map(loadGoldenNpz));
+    const engine = dapEngine(2, 20_000);
+    const victim = (await engine.ranks[1].gpuEnv()).ctx.device;
+    const run = engine.fold({
+      features,
+      params: { name: 'golden params', arrays: params },
+      options: {
+        numRecycles: 0,
+        onProgress: (p) => {
+          if (p.stage === 'evoformer' && p.block === 1) victim.destroy();
+        },
+      },
+    });
+    const err = await run.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DeviceLostError);
+    expect((err as Error).message).toMatch(
+      /^DAP rank 1 lost its GPUDevice \(destroyed.*stopped on all 2 ranks$/,
+    );
+  }, 300_000);
+});
