@@ -83,7 +83,8 @@ export interface BlockChunks {
   biasRows?: number;
 }
 
-async function transitionStep(
+/** x += Transition(x) over `rows` rows (fused, or composed in chunks); true when only `range` was updated. */
+export async function transitionStep(
   rec: Recorder,
   pool: BufferPool,
   rows: number,
@@ -125,7 +126,8 @@ async function transitionStep(
   return false;
 }
 
-async function triangleStep(
+/** z += TriangleMultiplication(z), rows `range` of the update (default all). */
+export async function triangleStep(
   rec: Recorder,
   pool: BufferPool,
   orientation: TriangleMultiplicationOrientation,
