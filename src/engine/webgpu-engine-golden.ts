@@ -6,6 +6,7 @@
 import { acquireDevice, type GpuContext } from '../gpu/device.ts';
 import { engineBackend } from '../model/golden/backends.ts';
 import type { GoldenBackend } from '../model/golden/types.ts';
+import { InProcessDapEngine } from './dap-engine.ts';
 import { runGpuModule } from './golden-modules.ts';
 import { createWebGpuEngine } from './webgpu-engine.ts';
 
@@ -20,9 +21,14 @@ export async function acquireHostDevice(label = 'webfold'): Promise<GpuContext> 
 /**
  * The golden backend over one WebGPU engine (one device for the whole check): the forward pass
  * is the engine's fold; each per-module pair runs on the same device through the GPU module
- * compositions (src/engine/golden-modules.ts).
+ * compositions (src/engine/golden-modules.ts). With `devices` > 1 the forward pass is a DAP fold
+ * over that many devices (the module pairs run on rank 0's).
  */
-export function createWebGpuGoldenBackend(): GoldenBackend {
+export function createWebGpuGoldenBackend(devices = 1): GoldenBackend {
+  if (devices > 1) {
+    const dap = new InProcessDapEngine(devices, (r) => acquireHostDevice(`webfold golden check rank ${r}`));
+    return engineBackend('webgpu', dap, async (c) => runGpuModule(await dap.ranks[0].gpuEnv(), c));
+  }
   const engine = createWebGpuEngine(() => acquireHostDevice('webfold golden check'));
   return engineBackend('webgpu', engine, async (c) => runGpuModule(await engine.gpuEnv(), c));
 }

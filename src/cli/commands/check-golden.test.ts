@@ -53,6 +53,12 @@ describe('webfold check-golden (spawned)', () => {
     const only = webfold('check-golden', GOLDEN, '--only', 'everything');
     expect(only.code).toBe(2);
     expect(only.stderr).toMatch(/--only takes features, modules, model/);
+    const cpuRanks = webfold('check-golden', GOLDEN, '--devices', '2');
+    expect(cpuRanks.code).toBe(2);
+    expect(cpuRanks.stderr).toMatch(/--devices needs --backend webgpu/);
+    const zero = webfold('check-golden', GOLDEN, '--backend', 'webgpu', '--devices', '0');
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/--devices takes an integer >= 1 \(got '0'\)/);
     const missing = webfold('check-golden', join(GOLDEN, 'nope'));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/is not a directory/);

@@ -1,5 +1,5 @@
 /**
- * `webfold check-golden DIR [--backend cpu|webgpu] [--precision f32|f16] [--templates] [--only …] [--json]`
+ * `webfold check-golden DIR [--backend cpu|webgpu] [--precision f32|f16] [--devices P] [--templates] [--only …] [--json]`
  * — qualifies an implementation against a golden set (the format of shared/golden): (a) the
  * features built from DIR/query.a3m, (b) every per-module pair in DIR/modules/index.json,
  * (c) the full model stage by stage for every recycle and the final outputs. Prints one row per
@@ -11,13 +11,18 @@ import { BackendUnavailableError, resolveBackend } from '../../model/golden/back
 import { runGoldenCheck } from '../../model/golden/check.ts';
 import { formatSummary, formatTable } from '../../model/golden/format.ts';
 import { loadGoldenDir } from '../../model/golden/loader-node.ts';
-import { GOLDEN_SECTIONS, type GoldenSection, type Precision } from '../../model/golden/types.ts';
+import {
+  GOLDEN_SECTIONS,
+  type GoldenBackend,
+  type GoldenSection,
+  type Precision,
+} from '../../model/golden/types.ts';
 import { progressReporter } from './fold.ts';
 
 export const summary = 'check features, modules and the full model against a golden set';
 
-export const usage = `usage: webfold check-golden DIR [--backend cpu|webgpu] [--precision f32|f16] [--templates]
-                            [--only SECTION[,SECTION]] [--json]
+export const usage = `usage: webfold check-golden DIR [--backend cpu|webgpu] [--precision f32|f16] [--devices P]
+                            [--templates] [--only SECTION[,SECTION]] [--json]
 
 DIR is a golden set (params.npz, query.a3m, inputs*.npz, outputs*.npz, modules/*.npz +
 modules/index.json); sizes, heads, blocks and recycles are all read from the data.
@@ -26,6 +31,8 @@ modules/index.json); sizes, heads, blocks and recycles are all read from the dat
   --precision P   f32 (default) or f16: the model run stores its activations in f16
                   (webgpu with shader-f16 only); end to end <= 0.05 A atoms, <= 0.5 pLDDT,
                   <= 5e-3 pTM, stages <= 2e-2 x max |value|; modules stay f32
+  --devices P     webgpu: the model run splits its Evoformer and extra-MSA stacks over P GPU
+                  devices in this process (DAP), with the same tolerances as one device
   --templates     also check the template features and the template run
                   (inputs_templates.npz -> outputs_templates.npz)
   --only S        features, modules or model (comma-separated for several; default all)
@@ -41,6 +48,7 @@ interface Args {
   dir: string;
   backend: string;
   precision: Precision;
+  devices: number;
   templates: boolean;
   only?: GoldenSection[];
   json: boolean;
@@ -50,6 +58,7 @@ function parseArgs(argv: string[]): Args {
   const positional: string[] = [];
   let backend = 'cpu';
   let precision: Precision = 'f32';
+  let devices = 1;
   let templates = false;
   let json = false;
   let only: GoldenSection[] | undefined;
@@ -69,6 +78,10 @@ function parseArgs(argv: string[]): Args {
       const p = value();
       if (p !== 'f32' && p !== 'f16') throw new UsageError(`--precision takes f32 or f16 (got '${p}')`);
       precision = p;
+    } else if (flag === '--devices') {
+      const v = value();
+      if (!/^[1-9]\d*$/.test(v)) throw new UsageError(`--devices takes an integer >= 1 (got '${v}')`);
+      devices = Number(v);
     } else if (flag === '--templates') templates = true;
     else if (flag === '--json') json = true;
     else if (flag === '--only') {
@@ -93,7 +106,10 @@ function parseArgs(argv: string[]): Args {
   if (precision === 'f16' && backend !== 'webgpu') {
     throw new UsageError('--precision f16 needs --backend webgpu (the CPU reference is f32 only)');
   }
-  return { dir: positional[0], backend, precision, templates, only, json };
+  if (devices > 1 && backend !== 'webgpu') {
+    throw new UsageError('--devices needs --backend webgpu (the ranks are GPU devices)');
+  }
+  return { dir: positional[0], backend, precision, devices, templates, only, json };
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -105,9 +121,12 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`webfold check-golden: ${err.message}\n\n${usage}`);
     return 2;
   }
-  let backend: ReturnType<typeof resolveBackend>;
+  let backend: GoldenBackend;
   try {
-    backend = resolveBackend(args.backend);
+    backend =
+      args.devices > 1
+        ? (await import('../../engine/webgpu-engine-golden.ts')).createWebGpuGoldenBackend(args.devices)
+        : resolveBackend(args.backend);
   } catch (err) {
     if (!(err instanceof BackendUnavailableError)) throw err;
     console.error(`webfold check-golden: ${err.message}`);

@@ -60,6 +60,30 @@ describe('webfold fold', () => {
     expect(scores.extra.backend).toBe('webgpu');
     expect(scores.extra.engine).toBe('webgpu');
     expect(out.join('\n')).toMatch(/wrote .*hp35_scores\.json/);
+    expect(scores.extra.devices).toBe(1);
+
+    // the same fold split over 2 devices (DAP): the same scores
+    const dapDir = join(dir, 'out-dap');
+    const argv = [
+      fasta,
+      '--params',
+      params,
+      '--recycles',
+      '1',
+      '--seed',
+      '3',
+      '--devices',
+      '2',
+      '--out',
+      dapDir,
+    ];
+    expect(await run(argv)).toBe(0);
+    const dap = JSON.parse(readFileSync(join(dapDir, 'hp35_scores.json'), 'utf8'));
+    expect(dap.extra.devices).toBe(2);
+    expect(Math.max(...dap.plddt.map((v: number, i: number) => Math.abs(v - scores.plddt[i])))).toBeLessThan(
+      1e-2,
+    );
+    expect(Math.abs(dap.ptm - scores.ptm)).toBeLessThan(1e-4);
   });
 
   it('refuses to write a NaN result', async () => {
@@ -136,6 +160,10 @@ describe('webfold fold', () => {
     expect(await run([fasta, '--out', dir])).toBe(2);
     expect(await run([fasta, '--params', params, '--out', dir, '--recycles', 'x'])).toBe(2);
     expect(await run([fasta, '--params', params, '--out', dir, '--msa-sampling', 'random'])).toBe(2);
+    expect(await run([fasta, '--params', params, '--out', dir, '--devices', '0'])).toBe(2);
+    expect(await run([fasta, '--params', params, '--out', dir, '--backend', 'cpu', '--devices', '2'])).toBe(
+      2,
+    );
     await expect(run([fasta, '--params', join(dir, 'missing.npz'), '--out', dir])).rejects.toThrow(
       /missing\.npz: cannot open/,
     );

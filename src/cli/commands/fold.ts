@@ -12,6 +12,7 @@
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { InProcessDapEngine } from '../../engine/dap-engine.ts';
 import { WebGpuEngine } from '../../engine/webgpu-engine.ts';
 import type { Engine, EnginePrediction, FeatureDict } from '../../model/engine.ts';
 import { buildFeatures, buildFeaturesPerIteration } from '../../model/features/build-features.ts';
@@ -31,7 +32,7 @@ export const summary = 'predict a structure (PDB, mmCIF, PAE JSON, scores JSON) 
 
 export const usage = `usage: webfold fold INPUT --params FILE --out DIR [--a3m FILE] [--model-name N] [--recycles R]
                     [--seed S] [--msa-sampling af2|none] [--backend webgpu|cpu] [--precision f32|f16]
-                    [--budget BYTES]
+                    [--budget BYTES] [--devices P]
 
 INPUT is a FASTA file (one sequence) or an .a3m alignment (first row = query).
   --params FILE       AF2 parameters: params_model_N[_ptm].npz, or an AlphaFold params .tar
@@ -49,6 +50,9 @@ INPUT is a FASTA file (one sequence) or an .a3m alignment (first row = query).
   --budget BYTES      device memory the fold may use (e.g. 2G): webgpu first runs the fold on a
                       dry-run device to predict its peak and refuses it, naming the bytes, if
                       the peak is over the budget
+  --devices P         split the Evoformer and extra-MSA stacks over P GPU devices in this
+                      process (Dynamic Axial Parallelism; webgpu only; default 1). Each device
+                      still holds the whole m and z: the compute is split, not yet the memory
   --out DIR           output directory (created if missing)
 
 Writes DIR/<name>.pdb, DIR/<name>.cif, DIR/<name>_pae.json (needs a _ptm model) and
@@ -137,6 +141,7 @@ export interface Args {
   backend: string;
   precision: Precision;
   budgetBytes?: number;
+  devices: number;
   out: string;
 }
 
@@ -159,6 +164,7 @@ export function parseArgs(argv: string[]): Args {
     '--backend',
     '--precision',
     '--budget',
+    '--devices',
     '--out',
   ];
   for (let i = 0; i < argv.length; i++) {
@@ -205,6 +211,10 @@ export function parseArgs(argv: string[]): Args {
     if (backend !== 'webgpu')
       throw new UsageError('--budget needs --backend webgpu (the CPU reference uses host memory)');
   }
+  const devices = opts['--devices'] !== undefined ? count('--devices', opts['--devices']) : 1;
+  if (devices < 1) throw new UsageError('--devices expects an integer ≥ 1');
+  if (devices > 1 && backend !== 'webgpu')
+    throw new UsageError('--devices needs --backend webgpu (the ranks are GPU devices)');
   return {
     input: positional[0],
     params: opts['--params'],
@@ -216,21 +226,21 @@ export function parseArgs(argv: string[]): Args {
     backend,
     precision,
     budgetBytes,
+    devices,
     out: opts['--out'],
   };
 }
 
-/** The engine for a backend name, or a clear error. */
-export function engineFor(backend: string, budgetBytes?: number): Engine {
+/** The engine for a backend name, or a clear error; `devices` > 1: a DAP fold over that many devices. */
+export function engineFor(backend: string, budgetBytes?: number, devices = 1): Engine {
   if (backend === 'cpu') return createCpuEngine();
   if (backend === 'webgpu') {
-    return new WebGpuEngine({
-      acquire: async () => {
-        const { acquireNodeDevice } = await import('../../gpu/node.ts');
-        return acquireNodeDevice({ label: 'webfold fold' });
-      },
-      budgetBytes,
-    });
+    const acquire = async (rank: number) => {
+      const { acquireNodeDevice } = await import('../../gpu/node.ts');
+      return acquireNodeDevice({ label: devices > 1 ? `webfold fold rank ${rank}` : 'webfold fold' });
+    };
+    if (devices > 1) return new InProcessDapEngine(devices, acquire, { budgetBytes });
+    return new WebGpuEngine({ acquire: () => acquire(0), budgetBytes });
   }
   throw new Error(`unknown backend '${backend}' (known: ${BACKENDS.join(', ')})`);
 }
@@ -283,7 +293,7 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`webfold fold: ${err.message}\n\n${usage}`);
     return 2;
   }
-  const engine = engineFor(args.backend, args.budgetBytes);
+  const engine = engineFor(args.backend, args.budgetBytes, args.devices);
   const t0 = performance.now();
 
   // features
@@ -317,7 +327,7 @@ export async function run(argv: string[]): Promise<number> {
   const progress = progressReporter(process.stderr);
   progress.note(
     `folding ${args.input}: N_res=${raw.numRes}, MSA rows=${raw.numSeq}, clusters=${clusters}, extra=${extra}, ` +
-      `${args.recycles} recycles, backend ${args.backend} (${engine.name}), ${args.precision} activations, model ${modelName}`,
+      `${args.recycles} recycles, backend ${args.backend} (${engine.name}${args.devices > 1 ? ` on ${args.devices} devices` : ''}), ${args.precision} activations, model ${modelName}`,
   );
   let pred: EnginePrediction;
   const abort = new AbortController();
@@ -381,6 +391,7 @@ export async function run(argv: string[]): Promise<number> {
         backend: args.backend,
         engine: pred.engine,
         precision: args.precision,
+        devices: args.devices,
         msa_sampling: args.sampling,
         msa_clusters: clusters,
         extra_msa: extra,
