@@ -86,7 +86,7 @@ import {
   recordRecyclingPairUpdate,
 } from './embedders/embedders.ts';
 import { chunkWithin } from './evoformer/chunks.ts';
-import { type BlockShare, blockShare } from './evoformer/dap-share.ts';
+import { type BlockShare, blockShare, type DapExchangeStats } from './evoformer/dap-share.ts';
 import { type GpuEnv, stackBlockChunks, submitStackBlock } from './evoformer/stack.ts';
 import { assertFoldFits } from './fit.ts';
 import { halfBits, readAs } from './half-storage.ts';
@@ -146,6 +146,8 @@ export class WebGpuEngine implements Engine {
   private readonly weights = new WeakMap<object, DeviceWeights>();
   /** Dispatches of the last fold's first Evoformer block (a countable measure of fusion). */
   lastBlockDispatches = 0;
+  /** This rank's exchanges in the last DAP fold (options.dap with P > 1). */
+  lastExchange: DapExchangeStats | undefined;
 
   constructor(private readonly opts: WebGpuEngineOptions) {}
 
@@ -207,6 +209,7 @@ export class WebGpuEngine implements Engine {
     const coll = input.options?.dap;
     if (!coll || coll.size === 1) return this.run(input);
     const share = blockShare(coll, (await this.env()).ctx.device);
+    this.lastExchange = share.stats;
     try {
       return await this.run(input, share);
     } catch (err) {

@@ -19,16 +19,31 @@ import type { Recorder } from '../../gpu/launch.ts';
 import { BufferUsage } from '../../gpu/usage.ts';
 import type { LineRange } from '../kernels/line-range.ts';
 
-/** A rank's part in a partitioned block: its collective and its device's readback buffers. */
+/** What a rank's exchanges cost over a fold (benchmarks: bench/dap.ts). */
+export interface DapExchangeStats {
+  /** All-gathers started. */
+  gathers: number;
+  /** Bytes this rank sent (each share × (P − 1)). */
+  bytesSent: number;
+  /** Wall time from the start of each module's first gather to the end of its last, summed. */
+  spanMs: number;
+  /** Of spanMs, the time the host waited for gathers with no compute of this rank queued. */
+  exposedMs: number;
+}
+
+/** A rank's part in a partitioned block: its collective, its device's readback buffers, stats. */
 export interface BlockShare {
   collective: Collective;
   staging: ReadbackStaging;
-  /** Bytes this rank has sent in gathers (for benchmarks). */
-  bytesSent: number;
+  stats: DapExchangeStats;
 }
 
 export function blockShare(collective: Collective, device: GPUDevice): BlockShare {
-  return { collective, staging: new ReadbackStaging(device), bytesSent: 0 };
+  return {
+    collective,
+    staging: new ReadbackStaging(device),
+    stats: { gathers: 0, bytesSent: 0, spanMs: 0, exposedMs: 0 },
+  };
 }
 
 /** Rank `rank`'s share of `total` lines out of P: [start, end), possibly empty. */
@@ -59,6 +74,7 @@ export interface SharedLines {
  * rank and is written into place there. Returns when this rank's x is whole again.
  */
 export async function gatherLines(rec: Recorder, share: BlockShare, x: SharedLines): Promise<void> {
+  const t0 = performance.now();
   rec.submit();
   const { collective: coll, staging } = share;
   const device = staging.device;
@@ -87,7 +103,8 @@ export async function gatherLines(rec: Recorder, share: BlockShare, x: SharedLin
     mine = await staging.read(packed, 0, x.A * width);
     packed.destroy();
   }
-  share.bytesSent += mine.byteLength * (coll.size - 1);
+  share.stats.gathers++;
+  share.stats.bytesSent += mine.byteLength * (coll.size - 1);
   const parts = await coll.allGatherStart(mine).wait();
   const queue = device.queue;
   for (let k = 0; k < coll.size; k++) {
@@ -110,4 +127,7 @@ export async function gatherLines(rec: Recorder, share: BlockShare, x: SharedLin
         queue.writeBuffer(x.buffer, (a * x.B + r.start) * run, own(parts[k].subarray(a * w, (a + 1) * w)));
     }
   }
+  const ms = performance.now() - t0;
+  share.stats.spanMs += ms;
+  share.stats.exposedMs += ms;
 }
