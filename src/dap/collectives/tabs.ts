@@ -11,8 +11,9 @@
  *   other member queues a request for it, which the browser grants exactly when that tab is gone
  *   (closed, crashed, navigated away): the waiting ranks then fail naming the lost rank, within
  *   moments, not after a timeout. Silence (a frozen tab) is caught by the timeout of every wait.
- * - A tab that stops because another was lost says so (`bye` with the cause), so every rank
- *   names the rank that failed first.
+ * - A tab that leaves says so (`bye`, with the rank whose loss made it stop), so every rank names
+ *   the rank that failed first; the `bye` goes through each peer's inbox, after this tab's data,
+ *   so it never overtakes the last messages of a collective.
  */
 import { CollectiveError, DEFAULT_TIMEOUT_MS } from './collective.ts';
 import { PeerCollective, type PeerCollectiveOptions } from './peer-collective.ts';
@@ -75,17 +76,15 @@ export interface JoinTabsOptions extends PeerCollectiveOptions {
   tabId?: string;
 }
 
-type Control =
-  | { type: 'hello'; tab: string }
-  | { type: 'who' }
-  | { type: 'roster'; tabs: string[] }
-  | { type: 'bye'; tab: string; cause: number | null };
+type Control = { type: 'hello'; tab: string } | { type: 'who' } | { type: 'roster'; tabs: string[] };
 
-interface DataMessage {
-  from: number;
-  tag: string;
-  data: Uint8Array;
-}
+/**
+ * What arrives in a tab's inbox: data, or a peer's `bye` (sent through the same channel as its
+ * data, so it never overtakes the peer's last messages).
+ */
+type InboxMessage =
+  | { from: number; tag: string; data: Uint8Array }
+  | { from: number; bye: true; cause: number | null };
 
 const name = (job: string, part: string) => `webfold-dap:${job}:${part}`;
 
@@ -102,7 +101,7 @@ class TabTransport implements Transport {
   constructor(
     readonly rank: number,
     tabs: string[],
-    private readonly tabId: string,
+    tabId: string,
     job: string,
     env: TabEnvironment,
     private readonly control: BroadcastChannel,
@@ -112,15 +111,15 @@ class TabTransport implements Transport {
     this.size = tabs.length;
     this.box = new Mailbox(rank, this.size, 'tab');
     this.outbox = tabs.map((t) => (t === tabId ? inbox : env.openChannel(name(job, `to:${t}`))));
-    inbox.onmessage = (ev: MessageEvent<DataMessage>) => {
+    control.onmessage = null;
+    inbox.onmessage = (ev: MessageEvent<InboxMessage>) => {
       const m = ev.data;
-      this.box.deliver(m.from, m.tag, m.data);
-    };
-    control.onmessage = (ev: MessageEvent<Control>) => {
-      const m = ev.data;
-      if (m.type !== 'bye') return;
-      const k = tabs.indexOf(m.tab);
-      if (k < 0 || k === rank) return;
+      if (!('bye' in m)) {
+        this.box.deliver(m.from, m.tag, m.data);
+        return;
+      }
+      const k = m.from;
+      if (k < 0 || k >= this.size || k === rank) return;
       if (m.cause !== null && m.cause !== rank)
         this.box.fail(m.cause, `is gone (rank ${k} stopped after losing it)`);
       else this.box.fail(k, 'left the fold (its tab stopped)');
@@ -147,7 +146,7 @@ class TabTransport implements Transport {
     }
     const lost = this.box.firstLost();
     if (lost) return Promise.reject(lost);
-    this.outbox[to].postMessage({ from: this.rank, tag, data } satisfies DataMessage);
+    this.outbox[to].postMessage({ from: this.rank, tag, data } satisfies InboxMessage);
     return Promise.resolve();
   }
 
@@ -160,7 +159,9 @@ class TabTransport implements Transport {
     this.closed = true;
     const cause = this.box.firstLost()?.rank ?? null;
     this.box.close(new CollectiveError(`DAP rank ${this.rank} has left the group`, this.rank, 'closed'));
-    this.control.postMessage({ type: 'bye', tab: this.tabId, cause } satisfies Control);
+    this.outbox.forEach((c, k) => {
+      if (k !== this.rank) c.postMessage({ from: this.rank, bye: true, cause } satisfies InboxMessage);
+    });
     this.stopWatching.abort();
     for (const c of this.outbox) if (c !== this.inbox) c.close();
     this.inbox.close();
