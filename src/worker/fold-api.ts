@@ -4,6 +4,7 @@
  * page bundle.
  */
 import type { EnginePrediction, FoldStage } from '../model/engine.ts';
+import type { DapStatus, DapTransportKind, HelperEvent, HelperResult, TabInvite } from './dap-api.ts';
 
 /** A prediction as the app keeps it: everything but the raw forward-pass outputs dict. */
 export type JobPrediction = Omit<EnginePrediction, 'outputs'>;
@@ -77,6 +78,12 @@ export interface RunSettings {
   /** 'auto': WebGPU on a hardware adapter, else the CPU reference; 'webgpu': WebGPU even on a
    *  software adapter; 'cpu': always the CPU reference */
   engine?: EnginePreference;
+  /** DAP: dedicated workers in this tab the fold is split over (1–4; absent or 1: not split;
+   *  WebGPU engine only) */
+  ranks?: number;
+  /** DAP: browser tabs the fold is split over (this one + invited ones; absent or 1: this tab
+   *  only; WebGPU engine only) */
+  tabs?: number;
 }
 
 export type EnginePreference = 'auto' | 'webgpu' | 'cpu';
@@ -87,10 +94,14 @@ export interface FoldJob {
   /** A3M alignment (first row = query) */
   a3m?: string;
   settings: RunSettings;
+  /** the app's job id: names the tab group of a fold split over tabs (letters, digits, -) */
+  id?: string;
+  /** the job's name, shown by the tabs that help fold it */
+  name?: string;
 }
 
 export interface FoldProgressEvent {
-  stage: FoldStage | 'features' | 'params';
+  stage: FoldStage | 'features' | 'params' | 'joining';
   /** 0-based iteration and how many recycles follow the first */
   recycle: number;
   numRecycles: number;
@@ -101,6 +112,8 @@ export interface FoldProgressEvent {
   fraction: number;
   /** estimated ms left (from elapsed / fraction), once the fraction is meaningful */
   etaMs?: number;
+  /** a fold split over several ranks: how, and whether the group is formed */
+  dap?: DapStatus;
 }
 
 export interface EngineChoice {
@@ -127,6 +140,8 @@ export interface FoldResult {
   paramsName: string;
   featuresMs: number;
   paramsMs: number;
+  /** how the fold was split (absent: one rank); rank = the rank whose prediction this is */
+  dap?: { transport: DapTransportKind; size: number; rank: number };
 }
 
 export type LoadProgressListener = (p: LoadProgress) => void;
@@ -150,4 +165,6 @@ export interface FoldWorkerApi {
   storage(): Promise<StorageInfo>;
   /** One prediction; typed arrays of the result are transferred. */
   fold(job: FoldJob, onProgress?: FoldProgressListener): Promise<FoldResult>;
+  /** Helps fold another tab's job as one of its ranks (this tab opened its invitation link). */
+  help(invite: TabInvite, onEvent?: (e: HelperEvent) => void): Promise<HelperResult>;
 }

@@ -3,7 +3,8 @@
  * (any AF2 .npz, or one model of the params .tar → validated → runtime pack → OPFS) and one fold
  * (features → engine → a prediction whose arrays can be transferred).
  */
-import type { Engine, EnginePrediction, FeatureDict, ParamsHandle } from '../model/engine.ts';
+import type { Collective } from '../dap/collectives/collective.ts';
+import type { Engine, EnginePrediction, FeatureDict, FoldOptions, ParamsHandle } from '../model/engine.ts';
 import { buildFeatures, buildFeaturesPerIteration } from '../model/features/build-features.ts';
 import { FeatureInputError } from '../model/features/errors.ts';
 import { defaultCounts, rawFeaturesFromInputs } from '../model/features/input.ts';
@@ -236,6 +237,23 @@ export function assertPrecisionAvailable(precision: Precision, choice: EngineCho
   }
 }
 
+export class SplitUnavailableError extends Error {
+  override name = 'SplitUnavailableError';
+}
+
+/**
+ * Refuses a fold split over several workers or tabs where this tab cannot fold on WebGPU: each
+ * rank needs its own WebGPU engine and device (the CPU reference does not split).
+ */
+export function assertSplitAvailable(choice: EngineChoice): void {
+  if (!choice.gpu) {
+    throw new SplitUnavailableError(
+      `A fold split over several workers or tabs needs the WebGPU engine, and this tab has none (${choice.label}). ` +
+        'Nothing was folded; fold with one worker instead.',
+    );
+  }
+}
+
 export async function runFold(
   engine: Engine,
   engineLabel: string,
@@ -243,6 +261,8 @@ export async function runFold(
   params: ParamsHandle,
   paramsMs: number,
   onProgress: (p: FoldProgressEvent) => void = () => {},
+  /** this rank's collective when the fold is split over several ranks (DAP; same job on each) */
+  dap?: Collective,
 ): Promise<FoldResult> {
   const t0 = performance.now();
   const f = featuresFor(job);
@@ -250,17 +270,19 @@ export async function runFold(
   const numRecycles = job.settings.recycles;
   const precision: Precision = job.settings.precision ?? 'f32';
   const mono = new MonotoneFraction();
+  const options: FoldOptions & { dap?: Collective } = {
+    numRecycles,
+    precision,
+    onProgress: (p) => {
+      const fraction = mono.next(foldFraction(p));
+      onProgress({ ...p, fraction, etaMs: etaMs(p.elapsedMs, fraction) });
+    },
+  };
+  if (dap) options.dap = dap;
   const pred = await engine.fold({
     features: f.features.length === 1 ? f.features[0] : f.features,
     params,
-    options: {
-      numRecycles,
-      precision,
-      onProgress: (p) => {
-        const fraction = mono.next(foldFraction(p));
-        onProgress({ ...p, fraction, etaMs: etaMs(p.elapsedMs, fraction) });
-      },
-    },
+    options,
   });
   const prediction = toJobPrediction(pred);
   assertFinitePrediction(prediction);

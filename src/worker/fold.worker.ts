@@ -4,24 +4,29 @@
  * worker and starts a new one, so nothing half-done survives (imports write under temp names).
  */
 import * as Comlink from 'comlink';
-import type { ParamsHandle } from '../model/engine.ts';
+import type { Collective } from '../dap/collectives/collective.ts';
+import { ranksOf } from './dap-api.ts';
+import { foldOverTabs, helpOverTabs } from './dap-tabs.ts';
+import { foldOnWorkerRanks } from './dap-workers.ts';
 import { type ChosenEngine, chooseEngine, cpuEngine } from './engine-choice.ts';
 import {
-  DEMO_PARAMS_FILE,
   DEMO_PARAMS_ID,
   type EnginePreference,
+  type FoldJob,
+  type FoldProgressListener,
+  type FoldResult,
   type FoldWorkerApi,
   type StoredParams,
 } from './fold-api.ts';
 import {
   assertPrecisionAvailable,
-  demoParams,
+  assertSplitAvailable,
   importParams,
   runFold,
-  storedParamsHandle,
   tarModels,
   transferables,
 } from './fold-core.ts';
+import { paramsHandles } from './params-handles.ts';
 import { listStored, removeStored } from './params-store.ts';
 
 const chosen = new Map<'auto' | 'webgpu', Promise<ChosenEngine>>();
@@ -35,30 +40,30 @@ const engine = (prefer: EnginePreference = 'auto'): Promise<ChosenEngine> => {
   return c;
 };
 
-const demoUrl = new URL(`${import.meta.env.BASE_URL}demo/${DEMO_PARAMS_FILE}`, self.location.origin).href;
-let demo: ReturnType<typeof demoParams> | undefined;
-const getDemo = () => {
-  if (!demo) {
-    demo = demoParams(demoUrl);
-    demo.catch(() => {
-      demo = undefined;
-    });
-  }
-  return demo;
-};
+const { getDemo, handleFor, forget } = paramsHandles();
 
-/** One handle per set, kept while it is the last one used (engines cache on handle identity). */
-let cached: { id: string; handle: ParamsHandle } | undefined;
-
-async function handleFor(id: string): Promise<ParamsHandle> {
-  if (cached?.id === id) return cached.handle;
-  cached = undefined;
-  const handle =
-    id === DEMO_PARAMS_ID
-      ? { name: 'demo_untrained', arrays: (await getDemo()).arrays }
-      : await storedParamsHandle(id);
-  cached = { id, handle };
-  return handle;
+/**
+ * One fold on this worker's engine: the whole job, or (with `dap`) this rank's share of a fold
+ * split over several ranks, which always runs on the WebGPU engine.
+ */
+async function foldHere(
+  job: FoldJob,
+  onProgress?: FoldProgressListener,
+  dap?: Collective,
+): Promise<FoldResult> {
+  const { engine: e, choice } = await engine(dap ? 'webgpu' : job.settings.engine);
+  if (dap) assertSplitAvailable(choice);
+  assertPrecisionAvailable(job.settings.precision, choice);
+  const t0 = performance.now();
+  onProgress?.({
+    stage: 'params',
+    recycle: 0,
+    numRecycles: job.settings.recycles,
+    elapsedMs: 0,
+    fraction: 0,
+  });
+  const params = await handleFor(job.settings.paramsId);
+  return runFold(e, choice.label, job, params, performance.now() - t0, (p) => onProgress?.(p), dap);
 }
 
 const api: FoldWorkerApi = {
@@ -84,7 +89,7 @@ const api: FoldWorkerApi = {
 
   async deleteParams(id) {
     if (id === DEMO_PARAMS_ID) throw new Error('the demo parameters ship with the app and cannot be removed');
-    if (cached?.id === id) cached = undefined;
+    forget(id);
     await removeStored(id);
   },
 
@@ -95,21 +100,25 @@ const api: FoldWorkerApi = {
   },
 
   async fold(job, onProgress) {
-    const { engine: e, choice } = await engine(job.settings.engine);
-    assertPrecisionAvailable(job.settings.precision, choice);
-    const t0 = performance.now();
-    onProgress?.({
-      stage: 'params',
-      recycle: 0,
-      numRecycles: job.settings.recycles,
-      elapsedMs: 0,
-      fraction: 0,
-    });
-    const params = await handleFor(job.settings.paramsId);
-    const result = await runFold(e, choice.label, job, params, performance.now() - t0, (p) =>
-      onProgress?.(p),
-    );
+    const split = ranksOf(job.settings);
+    if (split.transport) assertSplitAvailable((await engine('webgpu')).choice);
+    const progress = (p: Parameters<FoldProgressListener>[0]) => onProgress?.(p);
+    const result =
+      split.transport === 'workers'
+        ? await foldOnWorkerRanks(job, split.size, progress)
+        : split.transport === 'tabs'
+          ? await foldOverTabs(job, split.size, (j, coll, p) => foldHere(j, p, coll), progress)
+          : await foldHere(job, progress);
     return Comlink.transfer(result, transferables(result.prediction));
+  },
+
+  async help(invite, onEvent) {
+    assertSplitAvailable((await engine('webgpu')).choice);
+    return helpOverTabs(
+      invite,
+      (j, coll, p) => foldHere(j, p, coll),
+      (e) => onEvent?.(e),
+    );
   },
 };
 
