@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { HelperPanel } from './dap/HelperPanel.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { useEngineStore } from './fold/engine-store.ts';
 import { GpuPanel } from './gpu/GpuPanel.tsx';
@@ -54,6 +55,9 @@ export function App() {
         </div>
       </header>
       <main className="container">
+        <ErrorBoundary>
+          <HelperPanel />
+        </ErrorBoundary>
         <div className="workspace">
           <div className="workspace-main">
             <ErrorBoundary>

@@ -65,6 +65,7 @@ export function createFoldClient(name: string): FoldClient {
     storage: () => call(() => remote.storage()),
     fold: (job, onProgress) =>
       call(() => remote.fold(job, onProgress ? Comlink.proxy(onProgress) : undefined)),
+    help: (invite, onEvent) => call(() => remote.help(invite, onEvent ? Comlink.proxy(onEvent) : undefined)),
     terminate(reason = 'cancelled') {
       stop(new CancelledError(reason));
     },

@@ -25,6 +25,7 @@ export function formatDate(ms: number): string {
 const STAGE_NAMES: Record<FoldProgressEvent['stage'], string> = {
   features: 'building features',
   params: 'loading parameters',
+  joining: 'waiting for the invited tab to join',
   input_embedding: 'input embedding',
   recycling: 'recycling embedder',
   template_embedding: 'template embedding',
@@ -38,7 +39,7 @@ const STAGE_NAMES: Record<FoldProgressEvent['stage'], string> = {
 /** e.g. 'recycle 2 of 4 · Evoformer block 12 of 48' */
 export function describeProgress(p: FoldProgressEvent): string {
   const parts: string[] = [];
-  if (p.stage !== 'params' && p.stage !== 'features')
+  if (p.stage !== 'params' && p.stage !== 'features' && p.stage !== 'joining')
     parts.push(`iteration ${p.recycle + 1} of ${p.numRecycles + 1}`);
   let stage = STAGE_NAMES[p.stage] ?? p.stage;
   if (p.blocks !== undefined && p.block !== undefined) stage += ` block ${p.block} of ${p.blocks}`;

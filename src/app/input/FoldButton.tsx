@@ -1,9 +1,11 @@
+import { describeSplit } from '../../worker/dap-api.ts';
 import { useEngineChoice } from '../fold/engine-store.ts';
 import { formatDuration } from '../fold/format.ts';
 import { useCpuEstimate } from '../gpu/use-cpu-estimate.ts';
 import { useJobsStore } from '../jobs/store.ts';
 import { useParamsStore } from '../params/store.ts';
 import { effectivePrecision } from './precision.ts';
+import { effectiveSplit } from './split.ts';
 import { useInputStore } from './store.ts';
 import { jobNameFrom, type SequenceCheck } from './validate.ts';
 
@@ -35,12 +37,18 @@ export function FoldButton({ check }: { check: SequenceCheck }) {
           }
         : { fasta: text, sequence: check.sequence, numRes: check.length, msaRows: 1 },
       // the precision this fold will really use (f16 only where the engine offers it)
-      settings: { ...settings, precision: effectivePrecision(settings.precision, choice) },
+      // … and the split it will really use (several workers or tabs only on the WebGPU engine)
+      settings: {
+        ...settings,
+        precision: effectivePrecision(settings.precision, choice),
+        ...effectiveSplit(settings, choice),
+      },
       paramsName: selected.name,
       paramsDemo: selected.demo === true,
     });
   };
 
+  const split = choice ? describeSplit(effectiveSplit(settings, choice)) : '';
   const onCpu = choice !== undefined && !choice.gpu;
   const cpu = useCpuEstimate(onCpu);
   const estimate = check.status === 'ok' && onCpu && selected ? cpu.estimate : undefined;
@@ -53,6 +61,7 @@ export function FoldButton({ check }: { check: SequenceCheck }) {
       <span className="muted" data-testid="engine-label">
         {choice ? `Runs on: ${choice.label}` : 'Checking which engine to use…'}
         {choice && effectivePrecision(settings.precision, choice) === 'f16' && ' · f16 storage'}
+        {split && ` · split over ${split}`}
         {estimate !== undefined &&
           ` · about ${formatDuration(estimate.seconds * 1000)} with ${selected?.demo ? 'the small demo model' : selected?.name} (estimate${cpu.measured ? ' for this computer' : ''})`}
       </span>

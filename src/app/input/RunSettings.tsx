@@ -3,6 +3,7 @@ import { DEMO_PARAMS_ID } from '../../worker/fold-api.ts';
 import { useEngineChoice } from '../fold/engine-store.ts';
 import { useParamsStore } from '../params/store.ts';
 import { F16_LABEL, F32_LABEL, f16Availability } from './precision.ts';
+import { SplitSettings } from './SplitSettings.tsx';
 import { useInputStore } from './store.ts';
 
 function intOrUndefined(v: string): number | undefined {
@@ -171,6 +172,7 @@ export function RunSettingsForm() {
         />
         <EngineSelect />
         <PrecisionSelect />
+        <SplitSettings />
       </div>
       <details className="advanced">
         <summary>Advanced MSA settings</summary>

@@ -1,6 +1,8 @@
+import { describeSplit } from '../../worker/dap-api.ts';
 import { formatDuration } from '../fold/format.ts';
 import { JobName } from './JobName.tsx';
 import { JobProgress } from './JobProgress.tsx';
+import { JobSplit } from './JobSplit.tsx';
 import { useJobsStore } from './store.ts';
 import type { Job } from './types.ts';
 
@@ -48,9 +50,11 @@ export function JobItem({ job, selected }: { job: Job; selected: boolean }) {
         {job.input.msaRows > 1 ? `${job.input.msaRows}-sequence MSA` : 'single sequence'} ·{' '}
         {job.paramsDemo ? 'demo parameters (untrained)' : job.paramsName} · {job.settings.recycles} recycles ·
         seed {job.settings.seed}
+        {describeSplit(job.settings) && ` · split over ${describeSplit(job.settings)}`}
         {result &&
           ` · mean pLDDT ${result.prediction.meanPlddt?.toFixed(1) ?? '—'} · ${formatDuration(result.prediction.totalMs)}`}
       </p>
+      {job.status === 'running' && <JobSplit job={job} />}
       {job.status === 'running' && <JobProgress progress={job.progress} />}
       {job.error && (
         <p

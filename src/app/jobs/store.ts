@@ -45,7 +45,7 @@ export function persisted(job: Job): Job {
 }
 
 export function foldJobOf(job: Job): FoldJob {
-  return { fasta: job.input.fasta, a3m: job.input.a3m, settings: job.settings };
+  return { fasta: job.input.fasta, a3m: job.input.a3m, settings: job.settings, id: job.id, name: job.name };
 }
 
 export function createJobsStore(deps: JobsDeps) {
