@@ -1,0 +1,130 @@
+/**
+ * Issue 7 (Dynamic Axial Parallelism) in the app: the golden input folded with the golden
+ * parameters on the WebGPU engine (SwiftShader) split over 2 dedicated workers of one tab, and
+ * over 2 tabs (the second opened from the job's invitation link), gives the golden coordinates;
+ * closing the helping tab mid-fold stops the coordinating tab's job with a message naming the
+ * lost rank within 30 s.
+ */
+import { expect, type Page, test } from '@playwright/test';
+import { collectErrors, expectJobDone } from './fold-helpers.ts';
+import {
+  type GoldenOutputs,
+  goldenDiffs,
+  goldenOutputs,
+  prepareGoldenWebGpuFold,
+  storedPrediction,
+} from './golden-prediction.ts';
+
+let golden: GoldenOutputs;
+test.beforeAll(async () => {
+  golden = await goldenOutputs();
+});
+
+/** The stored result of `jobId` is the golden prediction (same bounds as the unsplit e2e). */
+async function expectGolden(page: Page, jobId: string, testInfo: { annotations: unknown[] }) {
+  const pred = await storedPrediction(page, jobId);
+  expect(pred.engineLabel).toMatch(/^WebGPU/);
+  expect(pred.positions).toHaveLength(golden.positions.length);
+  const { maxPos, maxPlddt, atoms, maskMismatch } = goldenDiffs(pred, golden);
+  testInfo.annotations.push({ type: 'positions max |diff| (Å)', description: String(maxPos) });
+  testInfo.annotations.push({ type: 'pLDDT max |diff|', description: String(maxPlddt) });
+  expect(maskMismatch).toBe(-1);
+  expect(atoms).toBeGreaterThan(golden.numRes * 4);
+  expect(maxPos).toBeLessThanOrEqual(1e-3);
+  expect(maxPlddt).toBeLessThanOrEqual(1e-2);
+  return pred;
+}
+
+test('the golden fold split over 2 workers of one tab gives the golden coordinates', async ({
+  page,
+}, testInfo) => {
+  const errors = collectErrors(page);
+  await prepareGoldenWebGpuFold(page, golden.numRes);
+  await page.getByTestId('workers-select').selectOption('2');
+  await expect(page.getByTestId('engine-label')).toContainText('split over 2 workers in this tab');
+
+  const t0 = Date.now();
+  await page.getByTestId('fold-button').click();
+  const job = page.getByTestId('job').first();
+  await expectJobDone(job);
+  testInfo.annotations.push({ type: 'golden fold on 2 workers', description: `${Date.now() - t0} ms` });
+  await expect(job).toContainText('split over 2 workers in this tab');
+
+  const pred = await expectGolden(page, (await job.getAttribute('data-job-id')) ?? '', testInfo);
+  expect(pred.dap).toEqual({ transport: 'workers', size: 2, rank: 0 });
+  expect(errors).toEqual([]);
+});
+
+/** Tab A folds the golden job over 2 tabs; tab B opens from the job's "Open a helper tab" link. */
+async function foldOverTwoTabs(page: Page) {
+  await prepareGoldenWebGpuFold(page, golden.numRes);
+  await page.getByTestId('invite-tab-checkbox').check();
+  await expect(page.getByTestId('workers-select')).toBeDisabled();
+  await page.getByTestId('fold-button').click();
+  const job = page.getByTestId('job').first();
+  const jobId = (await job.getAttribute('data-job-id')) ?? '';
+  const invite = job.getByTestId('job-dap');
+  await expect(invite).toHaveAttribute('data-phase', 'joining');
+  await expect(job.getByTestId('invite-link')).toHaveValue(new RegExp(`#dap=${jobId}&ranks=2$`));
+  const [helper] = await Promise.all([
+    page.context().waitForEvent('page'),
+    job.getByTestId('invite-open').click(),
+  ]);
+  const helperErrors = collectErrors(helper);
+  const panel = helper.getByTestId('helper-panel');
+  // the helping tab says which job it helps and as which rank; the coordinating tab shows it joined
+  await expect(panel).toHaveAttribute('data-phase', 'folding', { timeout: 120_000 });
+  await expect(panel.getByTestId('helper-status')).toContainText(`helping fold job “${await jobName(job)}”`);
+  await expect(panel.getByTestId('helper-status')).toContainText('as rank 1 of 2');
+  await expect(invite).toHaveAttribute('data-phase', 'folding');
+  await expect(invite).toContainText('this tab is rank 0 of 2');
+  return { job, jobId, helper, panel, helperErrors };
+}
+
+async function jobName(job: ReturnType<Page['getByTestId']>): Promise<string> {
+  return (await job.getByTestId('job-name').textContent())?.trim() ?? '';
+}
+
+test('the golden fold split over 2 tabs gives the golden coordinates in the coordinating tab', async ({
+  page,
+}, testInfo) => {
+  const errors = collectErrors(page);
+  const t0 = Date.now();
+  const { job, jobId, helper, panel, helperErrors } = await foldOverTwoTabs(page);
+  // the helping tab shows its own fold's progress
+  await expect(panel.getByTestId('job-progress')).toBeVisible();
+  await expectJobDone(job);
+  testInfo.annotations.push({ type: 'golden fold on 2 tabs', description: `${Date.now() - t0} ms` });
+  await expect(job).toContainText('split over 2 tabs');
+
+  const pred = await expectGolden(page, jobId, testInfo);
+  expect(pred.dap).toEqual({ transport: 'tabs', size: 2, rank: 0 });
+  await expect(panel).toHaveAttribute('data-phase', 'done');
+  await expect(panel.getByTestId('helper-status')).toContainText(
+    'The result is in the tab that invited this one',
+  );
+  expect(errors).toEqual([]);
+  expect(helperErrors).toEqual([]);
+  await helper.close();
+});
+
+test('closing the helping tab mid-fold stops the coordinating tab with a message naming rank 1 within 30 s', async ({
+  page,
+}, testInfo) => {
+  const { job, helper, panel } = await foldOverTwoTabs(page);
+  // mid-fold: the helping tab is inside the first iteration's stacks, where the ranks exchange
+  await expect(panel.getByTestId('job-stage')).toContainText(
+    /iteration 1 of 3 · (extra-MSA stack|Evoformer)/,
+    {
+      timeout: 120_000,
+    },
+  );
+  const t0 = Date.now();
+  await helper.close();
+  await expect(job).toHaveAttribute('data-status', 'failed', { timeout: 30_000 });
+  testInfo.annotations.push({ type: 'tab closed → job failed', description: `${Date.now() - t0} ms` });
+  await expect(job.getByTestId('job-error')).toContainText(
+    'The fold split over 2 tabs stopped: tab rank 1 was lost',
+  );
+  await expect(job.getByTestId('job-error')).toContainText('its tab was closed or crashed');
+});
