@@ -49,6 +49,17 @@ describe('InProcessDapEngine', () => {
         Math.abs(Number(pred.outputs.ptm_score.data[0]) - Number(golden.ptm_score.data[0])),
       ).toBeLessThanOrEqual(1e-4);
       expect(gathered).toContain('evoformer');
+      // every block gathers the 9 modules' lines in 2 pieces; the ranks' shares partition every
+      // tensor, so together they send (P − 1) × each module's output per block
+      const iterations = Number(golden.num_recycles.data[0]);
+      const [S, N] = features.msa_feat.shape;
+      const nExtra = features.extra_msa.shape[0];
+      const [cm, cz, ce] = [32, 16, 16]; // the golden dims (stats.json)
+      const perIteration = 2 * (3 * S * N * cm + 6 * N * N * cz) + 2 * (3 * nExtra * N * ce + 6 * N * N * cz);
+      const stats = engine.ranks.map((r) => r.lastExchange!);
+      for (const s of stats) expect(s.gathers).toBe(iterations * 4 * 9 * 2);
+      expect(stats.reduce((a, s) => a + s.bytesSent, 0)).toBe((P - 1) * 4 * iterations * perIteration);
+      for (const s of stats) expect(s.exposedMs).toBeGreaterThanOrEqual(0);
     }, 600_000);
   }
 

@@ -73,6 +73,8 @@ export interface AttentionChunks {
   biasRows?: number;
   /** The lines this rank updates (DAP; default all). The bias is always computed whole. */
   range?: LineRange;
+  /** Called after each chunk with one past its last line (DAP starts gathers from it). */
+  onLines?: (end: number) => void;
 }
 
 /** x [A, B, c] attended along rows (line a, B positions) or columns (line b, A positions). */
@@ -233,6 +235,7 @@ async function recordLineAttention(
       { q: proj, k: proj, v: proj, gate: proj, bias: bias?.buf, mask: mask.buf, out: o },
     );
     await addLines(rec, g, l0, n, o, w);
+    chunks.onLines?.(l0 + n);
   }
 }
 
@@ -366,6 +369,7 @@ export async function recordMsaColumnGlobalAttention(
     );
     // [N_extra, n, c_e] e += o · W_o + b_o  (line 8)
     await addLines(rec, g, l0, n, o, w);
+    chunks.onLines?.(l0 + n);
   }
   t.release();
 }

@@ -40,7 +40,7 @@ import {
   recordTriangleAttention,
   Transients,
 } from './attention-modules.ts';
-import { type BlockShare, gatherLines, shareOf } from './dap-share.ts';
+import { type BlockShare, LineGather, shareOf } from './dap-share.ts';
 import type {
   EvoformerBlockWeights,
   PairStackWeights,
@@ -139,6 +139,7 @@ export async function triangleStep(
   label: string,
   zType: StorageType,
   range?: LineRange,
+  onRows?: (end: number) => void,
 ): Promise<void> {
   const { c, cz } = w.layout;
   // left/right [channels, N, N] f32 each: split the channels when all c would not fit one binding
@@ -166,7 +167,8 @@ export async function triangleStep(
       t: t.get(bytes.t / 4, 't'),
       zOut,
     },
-    { rows, zType, channels, range },
+    // with channel groups the rows are final only once copied back below
+    { rows, zType, channels, range, onRows: zOut ? undefined : onRows },
   );
   if (zOut) {
     const { start, end } = range ?? { start: 0, end: N };
@@ -206,21 +208,24 @@ export async function recordEvoformerBlock(
   const cz = w.rowAttention.cz;
   /** This rank's lines of `total` (all of them without DAP). */
   const mine = (total: number) => (share ? shareOf(total, share) : undefined);
-  /** After a split module: every rank gets the lines the others updated. */
-  const gather = async (
-    buffer: GPUBuffer,
-    A: number,
-    B: number,
-    c: number,
-    orientation: 'rows' | 'columns',
-    what: string,
-  ) => {
-    if (share) await gatherLines(rec, share, { buffer, A, B, c, type: act, orientation, label: at(what) });
+  /** Lines per chunk: under DAP at most 1/pieces of the share, so gathers overlap the next chunk. */
+  const pipelined = (total: number, chunk: number | undefined) => {
+    if (!share) return chunk;
+    const r = shareOf(total, share);
+    return Math.min(chunk ?? total, Math.max(1, Math.ceil((r.end - r.start) / share.pieces)));
   };
-  const msaChunks = { lines: chunks.msaAttentionLines, biasRows: chunks.biasRows };
-  const pairChunks = { lines: chunks.pairAttentionLines, biasRows: chunks.biasRows };
+  /** The gather of a split module's lines (undefined without DAP). */
+  const gatherOf = (buffer: GPUBuffer, A: number, c: number, orientation: 'rows' | 'columns', what: string) =>
+    share && new LineGather(rec, share, { buffer, A, B: N, c, type: act, orientation, label: at(what) });
+  const done = (g: LineGather | undefined) => g && ((end: number) => g.linesDone(end));
+  const pairChunks = (total: number) => ({
+    lines: pipelined(total, chunks.pairAttentionLines),
+    biasRows: chunks.biasRows,
+    range: mine(total),
+  });
   // [N_seq, N_res, c_m]  (line 3): lines = sequences
   rec.section('msa_row_attention_with_pair_bias');
+  let g = gatherOf(bufs.m, S, cm, 'rows', 'msa_row_attention_with_pair_bias');
   await recordMsaRowAttention(
     rec,
     pool,
@@ -228,12 +233,18 @@ export async function recordEvoformerBlock(
     sizes,
     bufs,
     at('msa_row_attention_with_pair_bias'),
-    { ...msaChunks, range: mine(S) },
+    {
+      lines: pipelined(S, chunks.msaAttentionLines),
+      biasRows: chunks.biasRows,
+      range: mine(S),
+      onLines: done(g),
+    },
   );
-  await gather(bufs.m, S, N, cm, 'rows', 'msa_row_attention_with_pair_bias');
+  await g?.finish();
   // [N_seq, N_res, c_m]  (line 4): lines = residue columns
   rec.section('msa_column_attention');
-  const columns = { ...msaChunks, range: mine(N) };
+  g = gatherOf(bufs.m, S, cm, 'columns', 'msa_column_attention');
+  const columns = { lines: pipelined(N, chunks.msaAttentionLines), range: mine(N), onLines: done(g) };
   if (w.globalColumnAttention) {
     await recordMsaColumnGlobalAttention(
       rec,
@@ -257,7 +268,7 @@ export async function recordEvoformerBlock(
   } else {
     throw new Error(`${label}: no column attention weights`);
   }
-  await gather(bufs.m, S, N, cm, 'columns', 'msa_column_attention');
+  await g?.finish();
   // [N_seq, N_res, c_m]  (line 5): lines = sequences (N_res transition rows each)
   rec.section('msa_transition');
   const seqs = mine(S);
@@ -272,12 +283,13 @@ export async function recordEvoformerBlock(
     act,
     seqs && { start: seqs.start * N, end: seqs.end * N },
   );
-  if (split) await gather(bufs.m, S, N, cm, 'rows', 'msa_transition');
+  if (split) await gatherOf(bufs.m, S, cm, 'rows', 'msa_transition')?.finish();
   rec.section('outer_product_mean');
   // [N_res, N_res, c_z]  (line 6): lines = rows i
   {
     const o = w.outerProductMean;
     const t = new Transients(pool, at('outer_product_mean'));
+    g = gatherOf(bufs.z, N, cz, 'rows', 'outer_product_mean');
     await recordOuterProductMean(
       rec,
       N,
@@ -289,11 +301,11 @@ export async function recordEvoformerBlock(
         z: bufs.z,
         ab: t.get(S * N * 2 * o.C, 'a|b'),
       },
-      { rows: chunks.outerProductMeanRows, act, range: mine(N) },
+      { rows: pipelined(N, chunks.outerProductMeanRows), act, range: mine(N), onRows: done(g) },
     );
     t.release();
+    await g?.finish();
   }
-  await gather(bufs.z, N, N, cz, 'rows', 'outer_product_mean');
   // [N_res, N_res, c_z]  (lines 7–8): lines = rows i of the update
   for (const [orientation, weights] of [
     ['outgoing', w.triangleMultiplicationOutgoing],
@@ -301,6 +313,7 @@ export async function recordEvoformerBlock(
   ] as const) {
     const name = `triangle_multiplication_${orientation}`;
     rec.section(name);
+    g = gatherOf(bufs.z, N, cz, 'rows', name);
     await triangleStep(
       rec,
       pool,
@@ -308,13 +321,14 @@ export async function recordEvoformerBlock(
       N,
       weights,
       bufs,
-      chunks.triangleRows,
+      pipelined(N, chunks.triangleRows),
       chunks.triangleChannels,
       at(name),
       act,
       mine(N),
+      done(g),
     );
-    await gather(bufs.z, N, N, cz, 'rows', name);
+    await g?.finish();
   }
   // [N_res, N_res, c_z]  (lines 9–10): lines = rows (starting node), columns (ending node)
   for (const [node, weights] of [
@@ -323,11 +337,12 @@ export async function recordEvoformerBlock(
   ] as const) {
     const name = `triangle_attention_${node}_node`;
     rec.section(name);
+    g = gatherOf(bufs.z, N, cz, node === 'starting' ? 'rows' : 'columns', name);
     await recordTriangleAttention(rec, pool, weights, node, N, bufs, at(name), act, {
-      ...pairChunks,
-      range: mine(N),
+      ...pairChunks(N),
+      onLines: done(g),
     });
-    await gather(bufs.z, N, N, cz, node === 'starting' ? 'rows' : 'columns', name);
+    await g?.finish();
   }
   // [N_res, N_res, c_z]  (line 11): lines = rows i (N_res transition rows each)
   rec.section('pair_transition');
@@ -343,7 +358,7 @@ export async function recordEvoformerBlock(
     act,
     rows && { start: rows.start * N, end: rows.end * N },
   );
-  if (pairSplit) await gather(bufs.z, N, N, cz, 'rows', 'pair_transition');
+  if (pairSplit) await gatherOf(bufs.z, N, cz, 'rows', 'pair_transition')?.finish();
   return rec.dispatches - before;
 }
 

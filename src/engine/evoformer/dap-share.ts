@@ -19,15 +19,18 @@ import type { Recorder } from '../../gpu/launch.ts';
 import { BufferUsage } from '../../gpu/usage.ts';
 import type { LineRange } from '../kernels/line-range.ts';
 
+/** Pieces per module gather: the first is exchanged while the second is computed. */
+export const DEFAULT_PIECES = 2;
+
 /** What a rank's exchanges cost over a fold (benchmarks: bench/dap.ts). */
 export interface DapExchangeStats {
   /** All-gathers started. */
   gathers: number;
   /** Bytes this rank sent (each share × (P − 1)). */
   bytesSent: number;
-  /** Wall time from the start of each module's first gather to the end of its last, summed. */
+  /** Host-side exchange time (readback done → every part received), summed over gathers. */
   spanMs: number;
-  /** Of spanMs, the time the host waited for gathers with no compute of this rank queued. */
+  /** Time spent waiting for gathers after this rank's GPU work was done: exchange not hidden. */
   exposedMs: number;
 }
 
@@ -35,13 +38,16 @@ export interface DapExchangeStats {
 export interface BlockShare {
   collective: Collective;
   staging: ReadbackStaging;
+  /** Pieces each module's share is gathered in (≥ 1; more pieces, more overlap). */
+  pieces: number;
   stats: DapExchangeStats;
 }
 
-export function blockShare(collective: Collective, device: GPUDevice): BlockShare {
+export function blockShare(collective: Collective, device: GPUDevice, pieces = DEFAULT_PIECES): BlockShare {
   return {
     collective,
     staging: new ReadbackStaging(device),
+    pieces,
     stats: { gathers: 0, bytesSent: 0, spanMs: 0, exposedMs: 0 },
   };
 }
@@ -69,65 +75,135 @@ export interface SharedLines {
   label: string;
 }
 
+/** Piece `p` of `K` of a share (pieces as even as the share allows; some may be empty). */
+export function pieceOf(share: LineRange, K: number, p: number): LineRange {
+  const n = share.end - share.start;
+  const size = Math.ceil(n / K);
+  const start = Math.min(share.end, share.start + p * size);
+  return { start, end: Math.min(share.end, start + size) };
+}
+
 /**
- * Submits what `rec` holds, then all-gathers x's lines: each rank's share goes to every other
- * rank and is written into place there. Returns when this rank's x is whole again.
+ * The all-gather of one module's updated lines, in `share.pieces` pieces started as the module
+ * records its chunks (`linesDone`), so that a piece's readback and exchange run while the GPU
+ * computes the next chunk (FastFold's overlap of communication with computation). Every rank
+ * starts the same pieces in the same order; a piece's bytes go to every other rank and are
+ * written into place there. `finish()` returns when x is whole again on this rank.
  */
-export async function gatherLines(rec: Recorder, share: BlockShare, x: SharedLines): Promise<void> {
-  const t0 = performance.now();
-  rec.submit();
-  const { collective: coll, staging } = share;
-  const device = staging.device;
-  const run = x.c * storageBytes(x.type); // bytes of one position's channels
-  const rows = x.orientation === 'rows';
-  const lines = rows ? x.A : x.B;
-  const ranges = Array.from({ length: coll.size }, (_, k) => shareOfRank(lines, coll.size, k));
-  const { start, end } = ranges[coll.rank];
-  const width = (end - start) * run; // bytes of one column segment
-  let mine: Uint8Array;
-  if (rows) {
-    mine = await staging.read(x.buffer, start * x.B * run, (end - start) * x.B * run);
-  } else {
-    // the share's A column segments, packed on the device, then read back at once
-    const packed = device.createBuffer({
+export class LineGather {
+  private readonly P: number;
+  private readonly K: number;
+  /** pieces[p][k]: rank k's piece p. */
+  private readonly pieces: LineRange[][];
+  private started = 0;
+  private order: Promise<unknown> = Promise.resolve();
+  private readonly pending: Promise<void>[] = [];
+  /** Host-side exchange time of each piece: from its readback to its received parts, ms. */
+  private readonly exchangeMs: number[] = [];
+  private readonly run: number;
+
+  constructor(
+    private readonly rec: Recorder,
+    private readonly share: BlockShare,
+    private readonly x: SharedLines,
+  ) {
+    this.P = share.collective.size;
+    this.K = share.pieces;
+    this.run = x.c * storageBytes(x.type);
+    const lines = x.orientation === 'rows' ? x.A : x.B;
+    const shares = Array.from({ length: this.P }, (_, k) => shareOfRank(lines, this.P, k));
+    this.pieces = Array.from({ length: this.K }, (_, p) => shares.map((r) => pieceOf(r, this.K, p)));
+  }
+
+  /** Every line of this rank's share below `end` is recorded: starts the complete pieces. */
+  linesDone(end: number): void {
+    const rank = this.share.collective.rank;
+    while (this.started < this.K && this.pieces[this.started][rank].end <= end) this.start(this.started++);
+  }
+
+  /** Starts the remaining pieces and waits until every rank's lines are written here. */
+  async finish(): Promise<void> {
+    while (this.started < this.K) this.start(this.started++);
+    const device = this.share.staging.device;
+    const computed = device.queue.onSubmittedWorkDone().then(() => performance.now());
+    await Promise.all(this.pending);
+    const end = performance.now();
+    const stats = this.share.stats;
+    stats.spanMs += this.exchangeMs.reduce((a, b) => a + b, 0);
+    // what is left once this rank's GPU work (compute and readbacks) is done is not hidden
+    stats.exposedMs += Math.max(0, end - (await computed));
+  }
+
+  private start(p: number): void {
+    const { collective: coll } = this.share;
+    this.rec.submit(); // the piece's compute goes before its readback
+    const read = this.readMine(this.pieces[p][coll.rank]);
+    // allGatherStart in piece order on every rank (the collective numbers its calls)
+    const sent = this.order.then(async () => {
+      const mine = await read;
+      this.share.stats.gathers++;
+      this.share.stats.bytesSent += mine.byteLength * (coll.size - 1);
+      return { t0: performance.now(), handle: coll.allGatherStart(mine) };
+    });
+    this.order = sent.catch(() => undefined);
+    this.pending.push(
+      sent.then(async ({ t0, handle }) => {
+        const parts = await handle.wait();
+        this.exchangeMs.push(performance.now() - t0);
+        this.write(this.pieces[p], parts);
+      }),
+    );
+  }
+
+  /** This rank's lines `r` of x on the host (columns: packed on the device first). */
+  private async readMine(r: LineRange): Promise<Uint8Array> {
+    const { x, run, rec } = this;
+    const staging = this.share.staging;
+    if (x.orientation === 'rows')
+      return staging.read(x.buffer, r.start * x.B * run, (r.end - r.start) * x.B * run);
+    const width = (r.end - r.start) * run; // bytes of one column segment
+    const packed = staging.device.createBuffer({
       label: `dap pack of ${x.label}`,
       size: Math.max(4, x.A * width),
       usage: BufferUsage.COPY_SRC | BufferUsage.COPY_DST,
     });
-    const enc = rec.commandEncoder;
     if (width > 0) {
+      const enc = rec.commandEncoder;
       for (let a = 0; a < x.A; a++)
-        enc.copyBufferToBuffer(x.buffer, (a * x.B + start) * run, packed, a * width, width);
+        enc.copyBufferToBuffer(x.buffer, (a * x.B + r.start) * run, packed, a * width, width);
+      rec.submit();
     }
-    rec.submit();
-    mine = await staging.read(packed, 0, x.A * width);
-    packed.destroy();
+    try {
+      return await staging.read(packed, 0, x.A * width);
+    } finally {
+      packed.destroy();
+    }
   }
-  share.stats.gathers++;
-  share.stats.bytesSent += mine.byteLength * (coll.size - 1);
-  const parts = await coll.allGatherStart(mine).wait();
-  const queue = device.queue;
-  for (let k = 0; k < coll.size; k++) {
-    if (k === coll.rank) continue;
-    const r = ranges[k];
-    const expected = (r.end - r.start) * run * (rows ? x.B : x.A);
-    if (parts[k].byteLength !== expected) {
-      throw new CollectiveError(
-        `DAP: rank ${k} sent ${parts[k].byteLength} bytes of ${x.label}, expected ${expected} (are the ranks folding the same input?)`,
-        k,
-        'usage',
-      );
-    }
-    if (expected === 0) continue;
-    if (rows) {
-      queue.writeBuffer(x.buffer, r.start * x.B * run, own(parts[k]));
-    } else {
+
+  /** Writes every other rank's piece (ranges[k]) into place. */
+  private write(ranges: LineRange[], parts: Uint8Array[]): void {
+    const { x, run } = this;
+    const { collective: coll, staging } = this.share;
+    const rows = x.orientation === 'rows';
+    const queue = staging.device.queue;
+    for (let k = 0; k < coll.size; k++) {
+      if (k === coll.rank) continue;
+      const r = ranges[k];
       const w = (r.end - r.start) * run;
-      for (let a = 0; a < x.A; a++)
-        queue.writeBuffer(x.buffer, (a * x.B + r.start) * run, own(parts[k].subarray(a * w, (a + 1) * w)));
+      const expected = w * (rows ? x.B : x.A);
+      if (parts[k].byteLength !== expected) {
+        throw new CollectiveError(
+          `DAP: rank ${k} sent ${parts[k].byteLength} bytes of ${x.label}, expected ${expected} (are the ranks folding the same input?)`,
+          k,
+          'usage',
+        );
+      }
+      if (expected === 0) continue;
+      if (rows) queue.writeBuffer(x.buffer, r.start * x.B * run, own(parts[k]));
+      else {
+        for (let a = 0; a < x.A; a++)
+          queue.writeBuffer(x.buffer, (a * x.B + r.start) * run, own(parts[k].subarray(a * w, (a + 1) * w)));
+      }
     }
   }
-  const ms = performance.now() - t0;
-  share.stats.spanMs += ms;
-  share.stats.exposedMs += ms;
 }

@@ -203,6 +203,8 @@ export interface OuterProductMeanOptions {
   act?: StorageType;
   /** Output rows i to update (default all). */
   range?: LineRange;
+  /** Called after each final output window with one past its last row. */
+  onRows?: (end: number) => void;
 }
 
 /** Sequences per chunk: `wanted` (default all), at most what keeps project's grid ≤ the limit. */
@@ -266,6 +268,7 @@ export async function recordOuterProductMean(
         { ...base, S: sc, s0, readPartial: s0 > 0, final: last, r0, rows: Math.min(rows, range.end - r0) },
         { ab: bufs.ab, mask: bufs.mask, weights: w.out, z: bufs.z, partial: bufs.partial ?? unused },
       );
+      if (last) opts.onRows?.(Math.min(r0 + rows, range.end));
     }
   }
   return rec.dispatches - before;

@@ -343,6 +343,8 @@ export interface TriangleMultiplicationOptions {
   zType?: StorageType;
   /** Output rows to update (default all; the projections always cover all of z). */
   range?: LineRange;
+  /** Called after each window's output is written with one past its last row. */
+  onRows?: (end: number) => void;
 }
 
 /**
@@ -416,6 +418,7 @@ export async function recordTriangleMultiplication(
       { ...d, outOfPlace: bufs.zOut !== undefined },
       { t: bufs.t, x: bufs.x, weights: bufs.weights, z: zOut, zIn },
     );
+    opts.onRows?.(d.r0 + d.rows);
   }
   return rec.dispatches - before;
 }
