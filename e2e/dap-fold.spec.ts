@@ -6,7 +6,7 @@
  * lost rank within 30 s.
  */
 import { expect, type Page, test } from '@playwright/test';
-import { collectErrors, expectJobDone } from './fold-helpers.ts';
+import { collectErrors, expectJobDone, openApp } from './fold-helpers.ts';
 import {
   type GoldenOutputs,
   goldenDiffs,
@@ -127,4 +127,21 @@ test('closing the helping tab mid-fold stops the coordinating tab with a message
     'The fold split over 2 tabs stopped: tab rank 1 was lost',
   );
   await expect(job.getByTestId('job-error')).toContainText('its tab was closed or crashed');
+});
+
+test('splitting is offered only with the WebGPU engine, and a malformed invitation link says so', async ({
+  page,
+}) => {
+  await openApp(page);
+  await page.getByTestId('engine-select').selectOption('cpu');
+  await expect(page.getByTestId('workers-select')).toBeDisabled();
+  await expect(page.getByTestId('invite-tab-checkbox')).toBeDisabled();
+  await expect(page.getByTestId('split-reason')).toContainText('only the WebGPU engine splits a fold');
+  await page.getByTestId('engine-select').selectOption('webgpu');
+  await expect(page.getByTestId('workers-select')).toBeEnabled();
+  await expect(page.getByTestId('split-reason')).toHaveCount(0);
+
+  await page.goto('/#dap=not%20a%20job!&ranks=2');
+  await expect(page.getByTestId('helper-error')).toContainText('This invitation link is malformed');
+  await expect(page.getByTestId('helper-error')).toContainText('must be 1–64 letters, digits, - or _');
 });

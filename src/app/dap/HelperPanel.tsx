@@ -10,7 +10,13 @@ import { useHelperStore } from './helper-store.ts';
 export function HelperPanel() {
   const s = useHelperStore();
   const startFromLink = s.startFromLink;
-  useEffect(() => startFromLink(window.location.href), [startFromLink]);
+  useEffect(() => {
+    // on load, and when the link is pasted into a tab already showing webfold (no reload)
+    const start = () => startFromLink(window.location.href);
+    start();
+    window.addEventListener('hashchange', start);
+    return () => window.removeEventListener('hashchange', start);
+  }, [startFromLink]);
   if (s.linkError) {
     return (
       <section className="panel" aria-labelledby="helper-heading" data-testid="helper-panel">

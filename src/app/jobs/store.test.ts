@@ -113,6 +113,14 @@ describe('jobs store', () => {
     expect(saved?.result?.prediction.plddt.length).toBe(8);
   });
 
+  it("gives the worker the job's id and name (a fold over tabs names its tab group by the id)", async () => {
+    const w = fakeWorker();
+    const store = createJobsStore({ db: memoryJobDb<Job>(), worker: w.worker, newId: () => 'job-7' });
+    await store.getState().hydrate();
+    store.getState().submit({ ...newJob('over tabs'), settings: { ...settings, tabs: 2 } });
+    expect(w.pending[0].job).toMatchObject({ id: 'job-7', name: 'over tabs', settings: { tabs: 2 } });
+  });
+
   it('cancel restarts the worker and keeps nothing', async () => {
     const db = memoryJobDb<Job>();
     const w = fakeWorker();
