@@ -9,8 +9,8 @@
  *     Evoformer stack, single = Linear(m_1)                GPU, one command buffer per block
  *     structure module (Alg 20–24)                         GPU (src/engine/structure), one command buffer
  *     pLDDT / PAE / pTM heads                              GPU (runHeadsGpu); logits heads GPU matmuls
- *   z and m stay on the device across blocks; z^prev is the other of two pair buffers (swapped,
- *   never copied); m^prev_1 is copied on the device. Nothing is read back inside a recycle
+ *   z and m stay on the device across blocks; an iteration's z becomes the next one's z^prev (never
+ *   copied), released once the recycling embedder has read it; m^prev_1 is copied on the device. Nothing is read back inside a recycle
  *   unless `onStage` asks for the intermediates (then every golden stage key is read back).
  *
  *   Chunks: each block's attention lines, bias rows and triangle windows keep every transient
@@ -328,9 +328,12 @@ export class WebGpuEngine implements Engine {
       for (const b of bufs) pool.release(b);
     };
 
-    // Persistent across iterations: two pair buffers (z and z^prev, swapped), m^prev_1.
-    let z = acquire(N * N * cz, 'z [N_res, N_res, c_z]', actBytes);
-    let zPrev = acquire(N * N * cz, 'z^prev [N_res, N_res, c_z]', actBytes);
+    // Across iterations: z^prev (the last iteration's z, zeros at first) and m^prev_1. Each
+    // iteration acquires its z; z^prev goes back to the pool once the recycling embedder has read
+    // it, so only one pair activation is held through the stacks.
+    const zBytes = N * N * cz * actBytes;
+    let zPrev: GPUBuffer | undefined = pool.acquire(zBytes, 'z^prev [N_res, N_res, c_z]');
+    let zLive: GPUBuffer | undefined;
     const prevM1 = acquire(N * cm, 'm^prev_1 [N_res, c_m]', actBytes);
     {
       const enc = device.createCommandEncoder({ label: 'recycling state = 0' });
@@ -566,6 +569,8 @@ export class WebGpuEngine implements Engine {
 
         // lines 4–5: input embedder  [N_seq, N_res, c_m], [N_res, N_res, c_z]
         progress('input_embedding', r);
+        const z = pool.acquire(zBytes, 'z [N_res, N_res, c_z]');
+        zLive = z;
         const residueIndex = featureI32(features, 'residue_index', [N]);
         const targetFeat = featureF32(features, 'target_feat', [N, -1]);
         const msaFeat = featureF32(features, 'msa_feat', [-1, N, -1]);
@@ -620,7 +625,8 @@ export class WebGpuEngine implements Engine {
           await emitAct(at('msa_act_after_recycling'), m, [S, N, cm]);
           await emitAct(at('pair_act_after_recycling'), z, [N, N, cz]);
         }
-        done(pairUpdate, msaUpdate);
+        done(pairUpdate, msaUpdate, zPrev);
+        zPrev = undefined;
 
         // lines 9–12: template pair embedding, z += update
         if (nTempl > 0) {
@@ -802,7 +808,8 @@ export class WebGpuEngine implements Engine {
           progress('heads', r);
           final = await readFinal({ m, S, sBuf, z, sm, heads });
         }
-        [z, zPrev] = [zPrev, z];
+        zPrev = z;
+        zLive = undefined;
         for (const f of iterRelease.splice(0)) f();
         releaseAll(iterBufs);
       }
@@ -823,7 +830,7 @@ export class WebGpuEngine implements Engine {
       }
     } finally {
       for (const f of iterRelease.splice(0)) f();
-      releaseAll(held);
+      releaseAll([...held, ...(zLive ? [zLive] : []), ...(zPrev ? [zPrev] : [])]);
     }
     if (!final) throw new Error('webgpu engine: no iteration ran');
 
