@@ -1,14 +1,16 @@
 /**
- * `npm run bench`: the matmul benchmark, then the Evoformer benchmark, each as a subprocess (so
- * each gets its own device and a crash in one does not lose the other). Prints ONE JSON object
- * { matmul, evoformer } to stdout; each bench also writes its own bench/results/<adapter>-*.json.
+ * `npm run bench`: the matmul benchmark, the Evoformer benchmark, then the DAP benchmark, each as
+ * a subprocess (so each gets its own devices and a crash in one does not lose the others). Prints
+ * ONE JSON object { matmul, evoformer, dap } to stdout; each bench also writes its own
+ * bench/results/<adapter>-*.json.
  *
  * usage: node --import ./scripts/register.mjs bench/all.ts [--quick]
- *          [--matmul "ARGS"] [--evoformer "ARGS"]
+ *          [--matmul "ARGS"] [--evoformer "ARGS"] [--dap "ARGS"]
  *   --quick          small sizes for software drivers: matmul --quick, evoformer
- *                    --lengths 16,32 --msa 16 --extra 16 --runs 3
+ *                    --lengths 16,32 --msa 16 --extra 16 --runs 3, dap --length 32
  *   --matmul ARGS    extra arguments for bench/matmul.ts (space-separated)
  *   --evoformer ARGS extra arguments for bench/evoformer.ts (space-separated)
+ *   --dap ARGS       extra arguments for bench/dap.ts (space-separated)
  */
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -17,18 +19,24 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = dirname(here);
 
-function parseArgs(argv: string[]): { matmul: string[]; evoformer: string[] } {
-  const o = { matmul: [] as string[], evoformer: [] as string[] };
+type Bench = 'matmul' | 'evoformer' | 'dap';
+
+function parseArgs(argv: string[]): Record<Bench, string[]> {
+  const o: Record<Bench, string[]> = { matmul: [], evoformer: [], dap: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') {
       o.matmul.push('--quick');
       o.evoformer.push('--lengths', '16,32', '--msa', '16', '--extra', '16', '--runs', '3');
-    } else if (a === '--matmul' || a === '--evoformer') {
+      o.dap.push('--length', '32');
+    } else if (a === '--matmul' || a === '--evoformer' || a === '--dap') {
       const v = argv[++i];
       if (v === undefined) throw new Error(`bench: ${a} needs a value`);
-      o[a === '--matmul' ? 'matmul' : 'evoformer'].push(...v.split(/\s+/).filter(Boolean));
-    } else throw new Error(`bench: unknown argument '${a}' (--quick, --matmul "ARGS", --evoformer "ARGS")`);
+      o[a.slice(2) as Bench].push(...v.split(/\s+/).filter(Boolean));
+    } else
+      throw new Error(
+        `bench: unknown argument '${a}' (--quick, --matmul "ARGS", --evoformer "ARGS", --dap "ARGS")`,
+      );
   }
   return o;
 }
@@ -50,7 +58,7 @@ function run(script: string, args: string[]): unknown {
   }
 }
 
-let opts: { matmul: string[]; evoformer: string[] };
+let opts: Record<Bench, string[]>;
 try {
   opts = parseArgs(process.argv.slice(2));
 } catch (err) {
@@ -59,6 +67,7 @@ try {
 }
 const matmul = run('matmul.ts', opts.matmul);
 const evoformer = run('evoformer.ts', opts.evoformer);
-console.log(JSON.stringify({ benchmark: 'all', matmul, evoformer }, null, 2));
-const failed = [matmul, evoformer].some((r) => typeof r === 'object' && r !== null && 'error' in r);
+const dap = run('dap.ts', opts.dap);
+console.log(JSON.stringify({ benchmark: 'all', matmul, evoformer, dap }, null, 2));
+const failed = [matmul, evoformer, dap].some((r) => typeof r === 'object' && r !== null && 'error' in r);
 process.exitCode = failed ? 1 : 0;

@@ -1,4 +1,4 @@
-/** Helpers shared by the GPU benchmarks (bench/matmul.ts, bench/evoformer.ts). */
+/** Helpers shared by the GPU benchmarks (bench/matmul.ts, bench/evoformer.ts, bench/dap.ts). */
 import type { GpuContext } from '../src/gpu/device.ts';
 
 export function median(xs: number[]): number {
@@ -29,4 +29,15 @@ export function adapterSlug(ctx: GpuContext): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
   return slug || 'unknown-adapter';
+}
+
+/** A CPU rasteriser (lavapipe, SwiftShader, a fallback adapter): its times say nothing of GPUs. */
+export function isSoftwareAdapter(ctx: GpuContext): boolean {
+  const a = ctx.adapter;
+  return (
+    a.isFallbackAdapter ||
+    /llvmpipe|lavapipe|swiftshader|software|mesa-software/i.test(
+      `${a.vendor} ${a.architecture} ${a.device} ${a.description}`,
+    )
+  );
 }

@@ -55,7 +55,7 @@ import { EVOFORMER_ITERATION, EXTRA_MSA_STACK } from '../src/model/reference/af2
 import { evoformerBlock, pairMaskFromSeqMask } from '../src/model/reference/evoformer-block.ts';
 import type { Params, Tensor } from '../src/model/reference/ops.ts';
 import { tensor } from '../src/model/reference/ops.ts';
-import { adapterSlug, fill, median } from './common.ts';
+import { adapterSlug, fill, isSoftwareAdapter, median } from './common.ts';
 
 interface Options {
   lengths: number[];
@@ -453,18 +453,6 @@ function cpuBlockMs(params: Params, nSeq: number, nRes: number): number {
   const t0 = performance.now();
   evoformerBlock(m, z, masks, params, 0);
   return performance.now() - t0;
-}
-
-/** Random query of length L and an A3M-like MSA of `rows` rows (mutated copies), for features. */
-
-function isSoftwareAdapter(ctx: GpuContext): boolean {
-  const a = ctx.adapter;
-  return (
-    a.isFallbackAdapter ||
-    /llvmpipe|lavapipe|swiftshader|software|mesa-software/i.test(
-      `${a.vendor} ${a.architecture} ${a.device} ${a.description}`,
-    )
-  );
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# One-shot GPU benchmark for a session with a real GPU: matmul + Evoformer benches at the full
-# default sizes (evoformer: N_res 64,128,256, N_seq 128, extra 1024, plus one full recycle),
-# results in bench/results/<adapter>-{matmul,evoformer}.json and a log in bench/results/.
+# One-shot GPU benchmark for a session with a real GPU: matmul + DAP + Evoformer benches at the
+# full default sizes (evoformer: N_res 64,128,256, N_seq 128, extra 1024, plus one full recycle;
+# dap: P = 1..4 devices on the one GPU, full channel sizes, N_res 128, N_seq 128, extra 512),
+# results in bench/results/<adapter>-{matmul,dap,evoformer}.json and a log in bench/results/.
 # Installs nothing beyond `npm ci` (only when node_modules is missing).
 #
 # usage: bash bench/run-gpu.sh [TOTAL_SECONDS]   (default 480, to fit one 10-minute device command;
@@ -25,6 +26,13 @@ T=$(( $(left) / 3 ))
 echo "run-gpu: matmul bench (cap ${T}s)" | tee -a "$LOG" >&2
 timeout --kill-after=10 "$T" "${NODE[@]}" bench/matmul.ts --shapes all >/dev/null 2>>"$LOG" \
   || echo "run-gpu: matmul bench failed or hit its cap (rc $?)" | tee -a "$LOG" >&2
+
+# dap: a third of what is left at most (it writes its JSON after every P, so a cut keeps those)
+T=$(( $(left) / 3 ))
+echo "run-gpu: dap bench (cap ${T}s)" | tee -a "$LOG" >&2
+timeout --kill-after=10 "$T" "${NODE[@]}" bench/dap.ts --dims full --length 128 --msa 128 \
+  --extra 512 >/dev/null 2>>"$LOG" \
+  || echo "run-gpu: dap bench failed or hit its cap (rc $?)" | tee -a "$LOG" >&2
 
 # evoformer: the rest, with one full recycle per length
 T=$(( $(left) - 5 ))
