@@ -78,6 +78,9 @@ async function foldOverTwoTabs(page: Page) {
   await expect(panel.getByTestId('helper-status')).toContainText('as rank 1 of 2');
   await expect(invite).toHaveAttribute('data-phase', 'folding');
   await expect(invite).toContainText('this tab is rank 0 of 2');
+  // the helping tab only helps: it neither shows nor runs the job queue (the inviting tab runs it)
+  await expect(helper.getByTestId('helper-only-note')).toBeVisible();
+  await expect(helper.getByTestId('jobs-panel')).toHaveCount(0);
   return { job, jobId, helper, panel, helperErrors };
 }
 

@@ -12,6 +12,18 @@ import { clientSlot, errorMessage } from '../fold/client.ts';
 
 export const helperWorker = clientSlot('webfold-dap-helper');
 
+/**
+ * Whether the page was opened from an invitation link (well-formed or not): such a tab only
+ * helps; it neither shows nor runs this origin's job queue (which the inviting tab runs).
+ */
+export function openedFromInvitation(url: string): boolean {
+  try {
+    return tabJobFromLink(url) !== null;
+  } catch {
+    return true;
+  }
+}
+
 export type HelperPhase = 'joining' | 'folding' | 'done' | 'failed' | 'stopped';
 
 export interface HelperState {
