@@ -2,11 +2,12 @@
 // (AF2 supplement Algorithm 11 and Algorithm 12), f32 arithmetic, three entry points:
 //
 //   project   lines 1–2   x = LayerNorm(z);  left/right = mask ⊙ sigmoid(x·W_g + b_g) ⊙ (x·W_p + b_p)
-//                         written channel-major, plus x itself (for the output gate)
+//                         written channel-major
 //   contract  line 3      outgoing: t[c, i, j] = Σ_k left[c, i, k] · right[c, j, k]
 //                         incoming: t[c, i, j] = Σ_k right[c, k, i] · left[c, k, j]
 //                         (ORIENTATION; a batched N×N matmul per channel, register-tiled)
-//   finish    line 4      z[i, j, :] += sigmoid(x·W_gate + b_gate) ⊙ (LayerNorm_c(t)·W_out + b_out)
+//   finish    line 4      out[i, j, :] = z[i, j, :] + sigmoid(x·W_gate + b_gate) ⊙ (LayerNorm_c(t)·W_out + b_out)
+//                         for the window's pairs, x = LayerNorm(z) recomputed (never stored)
 //
 // DISCREPANCY (AF2's, kept): for incoming edges the supplement's a/b are AF2's right/left
 // projections; hence right comes first in the incoming contraction.
@@ -14,18 +15,18 @@
 // Layouts (row-major, last axis fastest). N = N_res, p = i·N + j is a global pair index:
 //   z       [N, N, c_z]       pair representation
 //   mask    [N, N]            pair mask
-//   x       [N, N, c_z]       LayerNorm(z) (written by project, read by finish)
 //   left    [C, N, N]         channel-major projections of channels ch0 … ch0+C−1 (C = chLocal)
 //   right   [C, N, N]
 //   t       [c, rows, N]      contraction of the row window i0 … i0+rows−1 (window-local rows),
 //                             planes ch0 … ch0+C−1 written per channel chunk
-//   zIn     [N, N, c_z]       finish out of place (OUT_OF_PLACE): z = zIn + update
+//   out     [rows, N, c_z]    finish's output for the window (window-local rows): z + update;
+//                             the caller copies it into z once the window is done
 //   weights packed by triangle-multiplication.ts (offsets in params):
 //     lnScale, lnOffset [c_z]; proj [c_z, c, 4] (quantities left_projection, left_gate,
 //     right_projection, right_gate, fastest); projBias [c, 4]; centerScale, centerOffset [c];
 //     outW [c, c_z]; outB [c_z]; gateW [c_z, c_z]; gateB [c_z]
 //
-// Storage type (alias prepended by the descriptor): z_t, the element type of z, zIn and x (f32, or
+// Storage type (alias prepended by the descriptor): z_t, the element type of z and out (f32, or
 // f16 for activations stored in half precision); left, right, t and the weights are f32.
 //
 // Row windows: project handles z rows r0 … r0+rows−1 (all N columns of each), contract and
@@ -33,7 +34,7 @@
 // contract needs left/right complete for all N rows of its channels.
 // Channel chunks: project and contract may handle channels ch0 … ch0+C−1 only (left/right then
 // hold C planes); finish needs all c planes of t. Re-projecting a chunk for a later window reads
-// z, so with several chunks and windows finish writes out of place (z = zIn + update).
+// z, so with several chunks and windows the caller keeps the windows' outputs apart from z.
 //
 // Workgroup layout: WG_X × WG_Y invocations (default 16 × 16), each owning a 4 × 4 register
 // tile; K is walked in steps of TILE_K through workgroup tiles tileX (TILE_K × 4·WG_X) and
@@ -42,8 +43,9 @@
 //             4tx … 4tx+3 and the four quantities of channel ty. grid (pair tiles, channel tiles)
 //   contract: workgroup = 4·WG_Y rows i × 4·WG_X columns j of one channel. grid (j, i, channel)
 //   finish:   workgroup = 4·WG_Y pairs × 4·WG_X output channels. grid (c_z tiles, pair tiles)
-// project and finish first compute LayerNorm statistics of their pairs, WG_X·WG_Y / (pairs per
-// workgroup) invocations per pair, reduced in workgroup memory (two-pass mean, then variance).
+// project and finish first compute LayerNorm statistics of their pairs (finish: of z and of t),
+// WG_X·WG_Y / (pairs per workgroup) invocations per pair, reduced in workgroup memory (two-pass
+// mean, then variance).
 // Out-of-range rows, columns and k are zero-filled, so partial tiles need no branch inside the
 // inner loop.
 
@@ -65,8 +67,6 @@ struct Params {
   chLocal: u32,
   // Total projection channels c (packed weight width / 4).
   cTotal: u32,
-  // 1: project writes x (only the channel-tile-0 workgroups do).
-  writeX: u32,
   eps: f32,
   lnScale: u32,
   lnOffset: u32,
@@ -78,8 +78,6 @@ struct Params {
   outB: u32,
   gateW: u32,
   gateB: u32,
-  // finish: 1 → z = zIn + update, 0 → z += update.
-  outOfPlace: u32,
 }
 
 // Binding 0 is the uniform block of every entry point; the storage bindings after it differ per
@@ -90,9 +88,8 @@ struct Params {
 @group(0) @binding(1) var<storage, read> pz: array<z_t>;
 @group(0) @binding(2) var<storage, read> pmask: array<f32>;
 @group(0) @binding(3) var<storage, read> pweights: array<f32>;
-@group(0) @binding(4) var<storage, read_write> px: array<z_t>;
-@group(0) @binding(5) var<storage, read_write> pleft: array<f32>;
-@group(0) @binding(6) var<storage, read_write> pright: array<f32>;
+@group(0) @binding(4) var<storage, read_write> pleft: array<f32>;
+@group(0) @binding(5) var<storage, read_write> pright: array<f32>;
 
 // contract
 @group(0) @binding(1) var<storage, read> cleft: array<f32>;
@@ -101,10 +98,9 @@ struct Params {
 
 // finish
 @group(0) @binding(1) var<storage, read> ft: array<f32>;
-@group(0) @binding(2) var<storage, read> fx: array<z_t>;
-@group(0) @binding(3) var<storage, read> fweights: array<f32>;
-@group(0) @binding(4) var<storage, read_write> fz: array<z_t>;
-@group(0) @binding(5) var<storage, read> fzIn: array<z_t>;
+@group(0) @binding(2) var<storage, read> fweights: array<f32>;
+@group(0) @binding(3) var<storage, read> fz: array<z_t>;
+@group(0) @binding(4) var<storage, read_write> fout: array<z_t>;
 
 var<workgroup> tileX: array<vec4f, TILE_K * WG_X>;
 var<workgroup> tileY: array<vec4f, TILE_K * WG_Y>;
@@ -113,6 +109,8 @@ var<workgroup> meanX: array<f32, 4 * WG_X>;
 var<workgroup> rstdX: array<f32, 4 * WG_X>;
 var<workgroup> meanY: array<f32, 4 * WG_Y>;
 var<workgroup> rstdY: array<f32, 4 * WG_Y>;
+var<workgroup> meanZ: array<f32, 4 * WG_Y>;
+var<workgroup> rstdZ: array<f32, 4 * WG_Y>;
 
 // Sum of the G partials of row `lane` that the workgroup left in `red` (lane + g·P), in order.
 fn sumPartials(lane: u32, P: u32, G: u32) -> f32 {
@@ -185,7 +183,6 @@ fn project(
   let p0 = pStart + wid.x * P;
   // Channel (relative to ch0) of this invocation's four quantities.
   let chTile0 = wid.y * WG_Y;
-  let saveX = params.writeX != 0u && wid.y == 0u;
 
   projectStats(lid, p0, pEnd);
 
@@ -206,9 +203,6 @@ fn project(
       if (p < pEnd && k < cz) {
         let xv = (f32(pz[p * cz + k]) - meanX[m]) * rstdX[m];
         v = fma(xv, pweights[params.lnScale + k], pweights[params.lnOffset + k]);
-        if (saveX) {
-          px[p * cz + k] = z_t(v);
-        }
       }
       tileX[kk * WG_X + (m >> 2u)][m & 3u] = v;
     }
@@ -377,6 +371,42 @@ fn storeT(tPlane: u32, il: u32, j: u32, acc: vec4f) {
 
 // LayerNorm statistics over the cTotal channels of t for the workgroup's 4·WG_Y window pairs
 // (pair m ↔ window-local pair q0 + m; t is channel-major, so lanes read consecutive pairs).
+// LayerNorm statistics of z over c_z for the workgroup's 4·WG_Y pairs (global pairs p0 …, < pEnd).
+fn zStats(lid: u32, p0: u32, pEnd: u32) {
+  let P = 4u * WG_Y;
+  let G = (WG_X * WG_Y) / P;
+  let m = lid % P;
+  let g0 = lid / P;
+  let cz = params.cz;
+  let p = p0 + m;
+  var s = 0.0;
+  if (p < pEnd && g0 < G) {
+    for (var k = g0; k < cz; k += G) {
+      s += f32(fz[p * cz + k]);
+    }
+  }
+  red[lid] = s;
+  workgroupBarrier();
+  if (lid < P) {
+    meanZ[lid] = sumPartials(lid, P, G) / f32(cz);
+  }
+  workgroupBarrier();
+  let mean = meanZ[m];
+  var v = 0.0;
+  if (p < pEnd && g0 < G) {
+    for (var k = g0; k < cz; k += G) {
+      let d = f32(fz[p * cz + k]) - mean;
+      v = fma(d, d, v);
+    }
+  }
+  red[lid] = v;
+  workgroupBarrier();
+  if (lid < P) {
+    rstdZ[lid] = inverseSqrt(sumPartials(lid, P, G) / f32(cz) + params.eps);
+  }
+  workgroupBarrier();
+}
+
 fn finishStats(lid: u32, q0: u32, qEnd: u32) {
   let P = 4u * WG_Y;
   let G = (WG_X * WG_Y) / P;
@@ -444,6 +474,7 @@ fn finish(
   let f0 = wid.x * TF;
 
   finishStats(lid, q0, qEnd);
+  zStats(lid, pBase + q0, pBase + qEnd);
 
   // out = LayerNorm(t) · W_out; four pairs (4ty …) × four channels (f0 + 4tx …) per invocation
   var o0 = vec4f(0.0);
@@ -485,7 +516,7 @@ fn finish(
     workgroupBarrier();
   }
 
-  // gate = x · W_gate
+  // gate = x · W_gate, x = LayerNorm(z) of the window's pairs
   var g0 = vec4f(0.0);
   var g1 = vec4f(0.0);
   var g2 = vec4f(0.0);
@@ -498,7 +529,8 @@ fn finish(
       let k = k0 + kk;
       var v = 0.0;
       if (q < qEnd && k < cz) {
-        v = f32(fx[(pBase + q) * cz + k]);
+        let xv = (f32(fz[(pBase + q) * cz + k]) - meanZ[m]) * rstdZ[m];
+        v = fma(xv, fweights[params.lnScale + k], fweights[params.lnOffset + k]);
       }
       tileY[kk * WG_Y + (m >> 2u)][m & 3u] = v;
     }
@@ -534,8 +566,7 @@ fn finish(
   addUpdate(q + 3u, fb, o3, g3, outB, gateB);
 }
 
-// z[window pair q, f … f+3] (+)= (o + outB) ⊙ sigmoid(g + gateB)  (in-range entries only).
-// Out of place the residual is zIn.
+// out[window pair q, f … f+3] = z + (o + outB) ⊙ sigmoid(g + gateB)  (in-range entries only).
 fn addUpdate(q: u32, f: u32, o: vec4f, g: vec4f, outB: vec4f, gateB: vec4f) {
   let cz = params.cz;
   if (q >= params.rows * params.N) {
@@ -545,11 +576,7 @@ fn addUpdate(q: u32, f: u32, o: vec4f, g: vec4f, outB: vec4f, gateB: vec4f) {
   let zBase = (params.r0 * params.N + q) * cz;
   for (var j = 0u; j < 4u; j++) {
     if (f + j < cz) {
-      if (params.outOfPlace != 0u) {
-        fz[zBase + f + j] = z_t(f32(fzIn[zBase + f + j]) + update[j]);
-      } else {
-        fz[zBase + f + j] = z_t(f32(fz[zBase + f + j]) + update[j]);
-      }
+      fout[q * cz + f + j] = z_t(f32(fz[zBase + f + j]) + update[j]);
     }
   }
 }

@@ -250,7 +250,7 @@ const triangleMultiplication =
         z: buf,
         mask,
         weights,
-        x: run.scratch(bytes.x / 4, 'LayerNorm(z)'),
+        out: run.scratch(bytes.out / 4, 'z + update'),
         left: run.scratch(bytes.left / 4, 'left'),
         right: run.scratch(bytes.right / 4, 'right'),
         t: run.scratch(bytes.t / 4, 't'),

@@ -161,7 +161,7 @@ export async function triangleStep(
       z: bufs.z,
       mask: bufs.pairMask,
       weights: w.buffer,
-      x: t.get(bytes.x / 4, 'LayerNorm(z)'),
+      out: t.get(bytes.out / 4, 'z + update window'),
       left: t.get(bytes.left / 4, 'left'),
       right: t.get(bytes.right / 4, 'right'),
       t: t.get(bytes.t / 4, 't'),

@@ -61,7 +61,7 @@ async function runGpu(
     z: uploadAs(pool, zType, z.data as Float32Array, `${label} z`),
     mask: pool.upload(mask.data, `${label} mask`),
     weights: pool.upload(data, `${label} weights`),
-    x: pool.acquire(scratch.x, `${label} x`),
+    out: pool.acquire(scratch.out, `${label} out`),
     left: pool.acquire(scratch.left, `${label} left`),
     right: pool.acquire(scratch.right, `${label} right`),
     t: pool.acquire(scratch.t, `${label} t`),

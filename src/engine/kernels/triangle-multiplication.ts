@@ -3,14 +3,17 @@
  * on the GPU: one kernel family (shaders/triangle_multiplication.wgsl) with the orientation as an
  * override constant. Reference: src/model/reference/triangle-multiplication.ts.
  *
- *   project   (lines 1–2)  z [N, N, c_z] → x = LayerNorm(z) [N, N, c_z],
- *                          left, right [c, N, N] channel-major, gated and masked
+ *   project   (lines 1–2)  z [N, N, c_z] → left, right [c, N, N] channel-major, from
+ *                          x = LayerNorm(z), gated and masked
  *   contract  (line 3)     left, right → t [c, rows, N] for a window of output rows
- *   finish    (line 4)     z[i, j] += sigmoid(Linear(x)) ⊙ Linear(LayerNorm(t))  (same window)
+ *   finish    (line 4)     out [rows, N, c_z] = z + sigmoid(Linear(x)) ⊙ Linear(LayerNorm(t)),
+ *                          x recomputed from z (no [N, N, c_z] LayerNorm(z) scratch); out is
+ *                          copied into the window's rows of z
  *
  * Three dispatches per module when the window is all N rows; 1 + 2·⌈N / rows⌉ otherwise.
  * Channel chunks bound left/right to [chunk, N, N] (each chunk is projected and contracted in
- * turn, per window, and finish writes out of place): ⌈N/rows⌉ · (⌈c/chunk⌉ · (⌈N/projectRows⌉ + 1) + 1).
+ * turn, per window, and the windows go to zOut, since later windows re-project z):
+ * ⌈N/rows⌉ · (⌈c/chunk⌉ · (⌈N/projectRows⌉ + 1) + 1).
  */
 
 import triangleWgsl from '../../../shaders/triangle_multiplication.wgsl?raw';
@@ -151,21 +154,17 @@ export interface TriangleDims {
   /** Rows in the window. */
   rows: number;
   layout: TriangleWeightLayout;
-  /** project: also write x = LayerNorm(z) for the window's rows. */
-  writeX?: boolean;
   /** project / contract: first channel and channels of the chunk (default 0 and all c). */
   ch0?: number;
   channels?: number;
-  /** finish: z = zIn + update instead of z += update. */
-  outOfPlace?: boolean;
   eps?: number;
 }
 
 function packParams(d: TriangleDims): Uint32Array {
   const L = d.layout;
-  const u = new Uint32Array(20);
-  u.set([d.N, d.r0, d.rows, L.cz, d.ch0 ?? 0, d.channels ?? L.c, L.c, d.writeX === false ? 0 : 1]);
-  new Float32Array(u.buffer)[8] = d.eps ?? LN_EPS;
+  const u = new Uint32Array(18);
+  u.set([d.N, d.r0, d.rows, L.cz, d.ch0 ?? 0, d.channels ?? L.c, L.c]);
+  new Float32Array(u.buffer)[7] = d.eps ?? LN_EPS;
   u.set(
     [
       L.lnScale,
@@ -179,9 +178,8 @@ function packParams(d: TriangleDims): Uint32Array {
       L.gateW,
       L.gateB,
     ],
-    9,
+    8,
   );
-  u[19] = d.outOfPlace ? 1 : 0;
   return u;
 }
 
@@ -209,7 +207,6 @@ const BINDINGS: Record<TriangleStage, KernelDescriptor<TriangleDims>['bindings']
     { name: 'z', kind: 'read-only-storage' },
     { name: 'mask', kind: 'read-only-storage' },
     { name: 'weights', kind: 'read-only-storage' },
-    { name: 'x', kind: 'storage' },
     { name: 'left', kind: 'storage' },
     { name: 'right', kind: 'storage' },
   ],
@@ -222,10 +219,9 @@ const BINDINGS: Record<TriangleStage, KernelDescriptor<TriangleDims>['bindings']
   finish: [
     { name: 'params', kind: 'uniform' },
     { name: 't', kind: 'read-only-storage' },
-    { name: 'x', kind: 'read-only-storage' },
     { name: 'weights', kind: 'read-only-storage' },
-    { name: 'z', kind: 'storage' },
-    { name: 'zIn', kind: 'read-only-storage' },
+    { name: 'z', kind: 'read-only-storage' },
+    { name: 'out', kind: 'storage' },
   ],
 };
 
@@ -280,37 +276,37 @@ export function triangleMultiplicationKernel(
 
 /** Device buffers of one module application. */
 export interface TriangleMultiplicationBuffers {
-  /** [N, N, c_z], updated in place (z += update). */
+  /** [N, N, c_z], updated (z += update) window by window. */
   z: GPUBuffer;
   /** [N, N] pair mask. */
   mask: GPUBuffer;
   /** Packed weights (packTriangleMultiplicationWeights). */
   weights: GPUBuffer;
-  /** Scratch [N, N, c_z]: LayerNorm(z). */
-  x: GPUBuffer;
+  /** Scratch [rows, N, c_z]: one window's z + update, then copied into z (or zOut). */
+  out: GPUBuffer;
   /** Scratch [channel chunk, N, N] each. */
   left: GPUBuffer;
   right: GPUBuffer;
   /** Scratch [c, rows, N] for the largest window. */
   t: GPUBuffer;
   /**
-   * [N, N, c_z] output when given (z is then only read): z_out = z + update. Required with
-   * channel chunks.
+   * [N, N, c_z] output when given (z is then only read): z_out = z + update, for the windows'
+   * rows. Required with channel chunks, which re-project z for every window.
    */
   zOut?: GPUBuffer;
 }
 
-/** Bytes of each scratch buffer for N residues and a row window of `rows` (x stored as zType). */
+/** Bytes of each scratch buffer for N residues and a row window of `rows` (out stored as zType). */
 export function triangleScratchBytes(
   N: number,
   layout: TriangleWeightLayout,
   rows = N,
   channels = layout.c,
   zType: StorageType = 'f32',
-): { x: number; left: number; right: number; t: number } {
+): { out: number; left: number; right: number; t: number } {
   const chunk = Math.min(channels, layout.c);
   return {
-    x: storageBytes(zType) * N * N * layout.cz,
+    out: storageBytes(zType) * Math.min(rows, N) * N * layout.cz,
     left: 4 * chunk * N * N,
     right: 4 * chunk * N * N,
     t: 4 * layout.c * Math.min(rows, N) * N,
@@ -376,31 +372,29 @@ export async function recordTriangleMultiplication(
   if (chunked && !bufs.zOut) {
     throw new Error('triangle multiplication: channel chunks need an output buffer zOut (z is re-read)');
   }
-  const unused = unusedBinding(rec.ctx.device);
-  const zOut = bufs.zOut ?? bufs.z;
-  const zIn = bufs.zOut ? bufs.z : unused;
-  // [N, N, c_z] x and [channels, N, N] left / right  (lines 1–2)
-  const projectAll = async (ch0: number, channels: number, writeX: boolean) => {
+  const target = bufs.zOut ?? bufs.z;
+  const rowBytes = N * layout.cz * storageBytes(opts.zType ?? 'f32');
+  // [channels, N, N] left / right  (lines 1–2)
+  const projectAll = async (ch0: number, channels: number) => {
     for (let r0 = 0; r0 < N; r0 += projectRows) {
-      const d = { ...base, r0, rows: Math.min(projectRows, N - r0), writeX, ch0, channels };
+      const d = { ...base, r0, rows: Math.min(projectRows, N - r0), ch0, channels };
       await rec.dispatch(project, d, {
         z: bufs.z,
         mask: bufs.mask,
         weights: bufs.weights,
-        x: bufs.x,
         left: bufs.left,
         right: bufs.right,
       });
     }
   };
-  if (!chunked) await projectAll(0, layout.c, true);
+  if (!chunked) await projectAll(0, layout.c);
   const range = linesOf(N, opts.range);
   for (let r0 = range.start; r0 < range.end; r0 += rows) {
     const d = { ...base, r0, rows: Math.min(rows, range.end - r0) };
     if (chunked) {
       for (let ch0 = 0; ch0 < layout.c; ch0 += chunk) {
         const channels = Math.min(chunk, layout.c - ch0);
-        await projectAll(ch0, channels, r0 === range.start && ch0 === 0);
+        await projectAll(ch0, channels);
         // [channels, rows, N] planes ch0 … of t  (line 3)
         await rec.dispatch(
           contract,
@@ -412,12 +406,9 @@ export async function recordTriangleMultiplication(
       // [c, rows, N] t  (line 3)
       await rec.dispatch(contract, d, { left: bufs.left, right: bufs.right, t: bufs.t });
     }
-    // [rows, N, c_z] z (+)= gate ⊙ output  (line 4)
-    await rec.dispatch(
-      finish,
-      { ...d, outOfPlace: bufs.zOut !== undefined },
-      { t: bufs.t, x: bufs.x, weights: bufs.weights, z: zOut, zIn },
-    );
+    // [rows, N, c_z] out = z + gate ⊙ output  (line 4), then the window's rows of z (or zOut)
+    await rec.dispatch(finish, d, { t: bufs.t, weights: bufs.weights, z: bufs.z, out: bufs.out });
+    rec.commandEncoder.copyBufferToBuffer(bufs.out, 0, target, d.r0 * rowBytes, d.rows * rowBytes);
     opts.onRows?.(d.r0 + d.rows);
   }
   return rec.dispatches - before;
