@@ -42,7 +42,7 @@ export function wholeBuffers(s: FoldShape): { name: string; bytes: number }[] {
   const pair = N * N;
   const list = [
     {
-      name: 'z [N_res, N_res, c_z] (also z^prev and the LayerNorm(z) of the triangle update and the structure module)',
+      name: "z [N_res, N_res, c_z] (also z^prev and the structure module's LayerNorm(z))",
       bytes: pair * s.cz * s.actBytes,
     },
     { name: 'm [N_seq, N_res, c_m]', bytes: s.nSeq * N * s.cm * s.actBytes },
