@@ -26,8 +26,9 @@
 //     right_projection, right_gate, fastest); projBias [c, 4]; centerScale, centerOffset [c];
 //     outW [c, c_z]; outB [c_z]; gateW [c_z, c_z]; gateB [c_z]
 //
-// Storage type (alias prepended by the descriptor): z_t, the element type of z and out (f32, or
-// f16 for activations stored in half precision); left, right, t and the weights are f32.
+// Storage types (aliases prepended by the descriptor): z_t, the element type of z and out, and
+// lr_t, that of left and right (f32, or f16 for activations stored in half precision); t and the
+// weights are f32, and so is all arithmetic.
 //
 // Row windows: project handles z rows r0 … r0+rows−1 (all N columns of each), contract and
 // finish handle output rows i0 … i0+rows−1 (params.r0 is the window start for all three).
@@ -88,12 +89,12 @@ struct Params {
 @group(0) @binding(1) var<storage, read> pz: array<z_t>;
 @group(0) @binding(2) var<storage, read> pmask: array<f32>;
 @group(0) @binding(3) var<storage, read> pweights: array<f32>;
-@group(0) @binding(4) var<storage, read_write> pleft: array<f32>;
-@group(0) @binding(5) var<storage, read_write> pright: array<f32>;
+@group(0) @binding(4) var<storage, read_write> pleft: array<lr_t>;
+@group(0) @binding(5) var<storage, read_write> pright: array<lr_t>;
 
 // contract
-@group(0) @binding(1) var<storage, read> cleft: array<f32>;
-@group(0) @binding(2) var<storage, read> cright: array<f32>;
+@group(0) @binding(1) var<storage, read> cleft: array<lr_t>;
+@group(0) @binding(2) var<storage, read> cright: array<lr_t>;
 @group(0) @binding(3) var<storage, read_write> ct: array<f32>;
 
 // finish
@@ -242,8 +243,8 @@ fn project(
     let p = p0 + 4u * tx + r;
     if (p < pEnd) {
       let mk = pmask[p];
-      pleft[plane + p] = mk * sigmoid(acc1[r] + bias.y) * (acc0[r] + bias.x);
-      pright[plane + p] = mk * sigmoid(acc3[r] + bias.w) * (acc2[r] + bias.z);
+      pleft[plane + p] = lr_t(mk * sigmoid(acc1[r] + bias.y) * (acc0[r] + bias.x));
+      pright[plane + p] = lr_t(mk * sigmoid(acc3[r] + bias.w) * (acc2[r] + bias.z));
     }
   }
 }
@@ -256,17 +257,17 @@ fn project(
 fn loadA(plane: u32, i: u32, k: u32) -> f32 {
   let N = params.N;
   if (ORIENTATION == 0u) {
-    return cleft[plane + i * N + k];
+    return f32(cleft[plane + i * N + k]);
   }
-  return cright[plane + k * N + i];
+  return f32(cright[plane + k * N + i]);
 }
 
 fn loadB(plane: u32, j: u32, k: u32) -> f32 {
   let N = params.N;
   if (ORIENTATION == 0u) {
-    return cright[plane + j * N + k];
+    return f32(cright[plane + j * N + k]);
   }
-  return cleft[plane + k * N + j];
+  return f32(cleft[plane + k * N + j]);
 }
 
 @compute @workgroup_size(WG_X, WG_Y, 1)

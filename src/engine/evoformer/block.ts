@@ -142,8 +142,8 @@ export async function triangleStep(
   onRows?: (end: number) => void,
 ): Promise<void> {
   const { c, cz } = w.layout;
-  // left/right [channels, N, N] f32 each: split the channels when all c would not fit one binding
-  const plane = 4 * N * N;
+  // left/right [channels, N, N] each (stored like z): split the channels when all c would not fit one binding
+  const plane = storageBytes(zType) * N * N;
   const fit = Math.floor(rec.ctx.device.limits.maxStorageBufferBindingSize / plane);
   const maxChannels = Math.max(1, Math.min(fit, wantChannels ?? c));
   const channels = maxChannels >= c ? c : Math.ceil(c / Math.ceil(c / maxChannels));

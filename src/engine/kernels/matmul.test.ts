@@ -159,3 +159,11 @@ describe('matmul kernels vs CPU reference (real Dawn device)', () => {
     expect(seededArray(4, 9)).not.toEqual(seededArray(4, 10));
   });
 });
+
+describe('matmul beyond one grid dimension', () => {
+  it('splits rows needing more than maxComputeWorkgroupsPerDimension workgroups into row blocks (A and E at offsets)', async () => {
+    const limit = env.ctx.device.limits.maxComputeWorkgroupsPerDimension;
+    const M = limit * 4 * DEFAULT_TILE.wgY + 100; // one workgroup row more than one dispatch covers
+    await expectMatch({ M, K: 4, N: 4 }, { epilogue: 'residual', bias: true });
+  }, 120_000);
+});

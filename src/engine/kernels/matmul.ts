@@ -10,7 +10,7 @@
 
 import matmulWgsl from '../../../shaders/matmul.wgsl?raw';
 import matmulNaiveWgsl from '../../../shaders/matmul_naive.wgsl?raw';
-import type { KernelDescriptor, StorageType } from '../../gpu/kernel.ts';
+import { type KernelDescriptor, type StorageType, storageBytes } from '../../gpu/kernel.ts';
 import type { Recorder } from '../../gpu/launch.ts';
 import { BufferUsage } from '../../gpu/usage.ts';
 import {
@@ -193,7 +193,12 @@ export function matmulKernelFor(dims: MatmulDims, opts: MatmulOptions = {}): Ker
   return matmulKernel({ ...vec4Flags(dims), ...opts });
 }
 
-/** Records C = epilogue(A·B + bias) into `rec` (tiled kernel unless `naive`). */
+/**
+ * Records C = epilogue(A·B + bias) into `rec` (tiled kernel unless `naive`). A single matrix
+ * whose rows need more workgroups than one grid dimension allows (N_res² pair rows at
+ * N_res = 2048) goes in several dispatches of row blocks: A and E bound at the block's offset,
+ * C through offsetC.
+ */
 export async function recordMatmul(
   rec: Recorder,
   dims: MatmulDims,
@@ -202,5 +207,26 @@ export async function recordMatmul(
 ): Promise<void> {
   const d: ResolvedMatmulDims = resolveMatmulDims(dims);
   const kernel = opts.naive ? matmulNaiveKernel(opts) : matmulKernelFor(d, opts);
-  await rec.dispatch(kernel, d, matmulBindings(rec.ctx.device, bufs, opts));
+  const bindings = matmulBindings(rec.ctx.device, bufs, opts);
+  const maxGroups = rec.ctx.device.limits.maxComputeWorkgroupsPerDimension;
+  const probe = 1 << 20;
+  const rowsPerGroup = probe / kernel.workgroups({ ...d, M: probe })[1];
+  if (d.batch !== 1 || kernel.workgroups(d)[1] <= maxGroups) {
+    await rec.dispatch(kernel, d, bindings);
+    return;
+  }
+  // row blocks of a multiple of 256 rows: every A and E offset is then 256-byte aligned
+  const block = Math.floor((maxGroups * rowsPerGroup) / 256) * 256;
+  const bytes = (t: StorageType | undefined) => storageBytes(t ?? 'f32');
+  const aBytes = opts.naive ? 4 : bytes(opts.types?.a);
+  const eBytes = opts.naive ? 4 : bytes(opts.types?.e);
+  const readsE = bindings.e !== unusedBinding(rec.ctx.device);
+  for (let r0 = 0; r0 < d.M; r0 += block) {
+    const part = { ...d, M: Math.min(block, d.M - r0), offsetC: d.offsetC + r0 * d.ldc };
+    await rec.dispatch(kernel, part, {
+      ...bindings,
+      a: { buffer: bufs.a, offset: r0 * d.lda * aBytes },
+      ...(readsE ? { e: { buffer: bindings.e, offset: r0 * d.lde * eBytes } } : {}),
+    });
+  }
 }

@@ -267,7 +267,8 @@ export function triangleMultiplicationKernel(
       TILE_K: tileK,
       ORIENTATION: stage === 'contract' ? ORIENTATION_CODE[orientation] : 0,
     },
-    types: { z_t: zType },
+    // left/right are stored like z: in f16 where the activations are
+    types: { z_t: zType, lr_t: zType },
     bindings: BINDINGS[stage],
     workgroups,
     uniforms: packParams,
@@ -296,7 +297,7 @@ export interface TriangleMultiplicationBuffers {
   zOut?: GPUBuffer;
 }
 
-/** Bytes of each scratch buffer for N residues and a row window of `rows` (out stored as zType). */
+/** Bytes of each scratch buffer for N residues and a row window of `rows` (out, left and right stored as zType). */
 export function triangleScratchBytes(
   N: number,
   layout: TriangleWeightLayout,
@@ -307,8 +308,8 @@ export function triangleScratchBytes(
   const chunk = Math.min(channels, layout.c);
   return {
     out: storageBytes(zType) * Math.min(rows, N) * N * layout.cz,
-    left: 4 * chunk * N * N,
-    right: 4 * chunk * N * N,
+    left: storageBytes(zType) * chunk * N * N,
+    right: storageBytes(zType) * chunk * N * N,
     t: 4 * layout.c * Math.min(rows, N) * N,
   };
 }
@@ -335,7 +336,7 @@ export interface TriangleMultiplicationOptions {
   channels?: number;
   tile?: TriangleTile;
   eps?: number;
-  /** Element type of z, zOut and the x scratch (default f32). */
+  /** Element type of z, zOut, the window scratch and left/right (default f32). */
   zType?: StorageType;
   /** Output rows to update (default all; the projections always cover all of z). */
   range?: LineRange;
