@@ -68,6 +68,30 @@ describe('webfold plan', () => {
     });
   });
 
+  it("--engine: today's engine fits the issue's targets on an adapter with 2 GiB bindings", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'webfold-plan-engine-'));
+    const adapter = join(dir, 'adapter.json');
+    const big = 2 ** 31 - 4;
+    writeFileSync(
+      adapter,
+      JSON.stringify({
+        features: ['shader-f16'],
+        limits: { maxStorageBufferBindingSize: big, maxBufferSize: big },
+      }),
+    );
+    const peak = async (length: number, precision: string) => {
+      const io = capture();
+      const args = ['--dims', 'full', '--length', `${length}`, '--msa', '512', '--extra', '1024'];
+      expect(await run([...args, '--precision', precision, '--engine', '--adapter', adapter])).toBe(0);
+      vi.restoreAllMocks();
+      return JSON.parse(io.out.join('\n')).engine.peakBytes / 2 ** 30;
+    };
+    // z, m, the triangle update's left and right projections and its window are the peak
+    expect(await peak(1024, 'f32')).toBeLessThan(2.5);
+    expect(await peak(1024, 'f16')).toBeLessThan(1.5);
+    expect(await peak(2048, 'f16')).toBeLessThan(4);
+  }, 180_000);
+
   it('exits 2 on bad usage', async () => {
     capture();
     expect(await run(['--msa', '8'])).toBe(2);
