@@ -25,10 +25,13 @@ const maxDiff = (a: NdArray, b: NdArray) =>
   (b.data as Float32Array).reduce((m, v, i) => Math.max(m, Math.abs(Number(a.data[i]) - v)), 0);
 
 describe('InProcessDapEngine', () => {
-  for (const P of [2, 3]) {
-    it(`folds the golden input over ${P} devices to the golden result`, async () => {
+  for (const [P, suffix] of [
+    [2, '_templates'],
+    [3, ''],
+  ] as const) {
+    it(`folds the golden input${suffix ? ' with templates' : ''} over ${P} devices to the golden result`, async () => {
       const [params, features, golden] = await Promise.all(
-        ['params.npz', 'inputs.npz', 'outputs.npz'].map(loadGoldenNpz),
+        ['params.npz', `inputs${suffix}.npz`, `outputs${suffix}.npz`].map(loadGoldenNpz),
       );
       const engine = dapEngine(P);
       const gathered: string[] = [];
@@ -52,7 +55,8 @@ describe('InProcessDapEngine', () => {
       // every block gathers the 9 modules' lines in 2 pieces; the ranks' shares partition every
       // tensor, so together they send (P − 1) × each module's output per block
       const iterations = Number(golden.num_recycles.data[0]);
-      const [S, N] = features.msa_feat.shape;
+      const [S0, N] = features.msa_feat.shape;
+      const S = S0 + (features.template_aatype?.shape[0] ?? 0); // + the template torsion rows
       const nExtra = features.extra_msa.shape[0];
       const [cm, cz, ce] = [32, 16, 16]; // the golden dims (stats.json)
       const perIteration = 2 * (3 * S * N * cm + 6 * N * N * cz) + 2 * (3 * nExtra * N * ce + 6 * N * N * cz);
@@ -62,6 +66,21 @@ describe('InProcessDapEngine', () => {
       for (const s of stats) expect(s.exposedMs).toBeGreaterThanOrEqual(0);
     }, 600_000);
   }
+
+  it('folds in f16 storage over 2 devices as on one', async () => {
+    const [params, features] = await Promise.all(['params.npz', 'inputs.npz'].map(loadGoldenNpz));
+    const input = {
+      features,
+      params: { name: 'golden params', arrays: params },
+      options: { numRecycles: 0, precision: 'f16' as const, fullOutputs: true },
+    };
+    const one = await dapEngine(1).fold(input);
+    const two = await dapEngine(2).fold(input);
+    expect(maxDiff(two.outputs.final_atom_positions, one.outputs.final_atom_positions)).toBeLessThanOrEqual(
+      1e-3,
+    );
+    expect(maxDiff(two.outputs.plddt, one.outputs.plddt)).toBeLessThanOrEqual(1e-2);
+  }, 300_000);
 
   it('stops every rank with the lost rank named when a device is lost mid-fold', async () => {
     const [params, features] = await Promise.all(['params.npz', 'inputs.npz'].map(loadGoldenNpz));
