@@ -85,8 +85,10 @@ struct Params {
 // entry point (WGSL allows one binding number per entry-point interface).
 @group(0) @binding(0) var<uniform> params: Params;
 
+// project and finish read z at binding 1
+@group(0) @binding(1) var<storage, read> z: array<z_t>;
+
 // project
-@group(0) @binding(1) var<storage, read> pz: array<z_t>;
 @group(0) @binding(2) var<storage, read> pmask: array<f32>;
 @group(0) @binding(3) var<storage, read> pweights: array<f32>;
 @group(0) @binding(4) var<storage, read_write> pleft: array<lr_t>;
@@ -98,20 +100,18 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> ct: array<f32>;
 
 // finish
-@group(0) @binding(1) var<storage, read> ft: array<f32>;
-@group(0) @binding(2) var<storage, read> fweights: array<f32>;
-@group(0) @binding(3) var<storage, read> fz: array<z_t>;
+@group(0) @binding(2) var<storage, read> ft: array<f32>;
+@group(0) @binding(3) var<storage, read> fweights: array<f32>;
 @group(0) @binding(4) var<storage, read_write> fout: array<z_t>;
 
 var<workgroup> tileX: array<vec4f, TILE_K * WG_X>;
 var<workgroup> tileY: array<vec4f, TILE_K * WG_Y>;
 var<workgroup> red: array<f32, WG_X * WG_Y>;
-var<workgroup> meanX: array<f32, 4 * WG_X>;
-var<workgroup> rstdX: array<f32, 4 * WG_X>;
+// LayerNorm(z) statistics of a workgroup's pairs: 4·WG_X (project) or 4·WG_Y (finish) ≤ WG_X·WG_Y
+var<workgroup> meanZ: array<f32, WG_X * WG_Y>;
+var<workgroup> rstdZ: array<f32, WG_X * WG_Y>;
 var<workgroup> meanY: array<f32, 4 * WG_Y>;
 var<workgroup> rstdY: array<f32, 4 * WG_Y>;
-var<workgroup> meanZ: array<f32, 4 * WG_Y>;
-var<workgroup> rstdZ: array<f32, 4 * WG_Y>;
 
 // Sum of the G partials of row `lane` that the workgroup left in `red` (lane + g·P), in order.
 fn sumPartials(lane: u32, P: u32, G: u32) -> f32 {
@@ -130,9 +130,9 @@ fn sigmoid(v: f32) -> f32 {
 // project: Algorithm 11/12 lines 1–2
 // ---------------------------------------------------------------------------------------------
 
-// LayerNorm statistics of the workgroup's 4·WG_X pairs (pair m ↔ global pair p0 + m).
-fn projectStats(lid: u32, p0: u32, pEnd: u32) {
-  let P = 4u * WG_X;
+// LayerNorm statistics over c_z of the workgroup's P pairs (pair m ↔ global pair p0 + m, < pEnd)
+// into meanZ, rstdZ.
+fn zStats(lid: u32, p0: u32, pEnd: u32, P: u32) {
   let G = (WG_X * WG_Y) / P;
   let m = lid % P;
   let q = lid / P;
@@ -141,27 +141,27 @@ fn projectStats(lid: u32, p0: u32, pEnd: u32) {
   var s = 0.0;
   if (p < pEnd && q < G) {
     for (var k = q; k < cz; k += G) {
-      s += f32(pz[p * cz + k]);
+      s += f32(z[p * cz + k]);
     }
   }
   red[lid] = s;
   workgroupBarrier();
   if (lid < P) {
-    meanX[lid] = sumPartials(lid, P, G) / f32(cz);
+    meanZ[lid] = sumPartials(lid, P, G) / f32(cz);
   }
   workgroupBarrier();
-  let mean = meanX[m];
+  let mean = meanZ[m];
   var v = 0.0;
   if (p < pEnd && q < G) {
     for (var k = q; k < cz; k += G) {
-      let d = f32(pz[p * cz + k]) - mean;
+      let d = f32(z[p * cz + k]) - mean;
       v = fma(d, d, v);
     }
   }
   red[lid] = v;
   workgroupBarrier();
   if (lid < P) {
-    rstdX[lid] = inverseSqrt(sumPartials(lid, P, G) / f32(cz) + params.eps);
+    rstdZ[lid] = inverseSqrt(sumPartials(lid, P, G) / f32(cz) + params.eps);
   }
   workgroupBarrier();
 }
@@ -185,7 +185,7 @@ fn project(
   // Channel (relative to ch0) of this invocation's four quantities.
   let chTile0 = wid.y * WG_Y;
 
-  projectStats(lid, p0, pEnd);
+  zStats(lid, p0, pEnd, P);
 
   var acc0 = vec4f(0.0); // left_projection of pairs 4tx … 4tx+3
   var acc1 = vec4f(0.0); // left_gate
@@ -202,7 +202,7 @@ fn project(
       let k = k0 + kk;
       var v = 0.0;
       if (p < pEnd && k < cz) {
-        let xv = (f32(pz[p * cz + k]) - meanX[m]) * rstdX[m];
+        let xv = (f32(z[p * cz + k]) - meanZ[m]) * rstdZ[m];
         v = fma(xv, pweights[params.lnScale + k], pweights[params.lnOffset + k]);
       }
       tileX[kk * WG_X + (m >> 2u)][m & 3u] = v;
@@ -372,42 +372,6 @@ fn storeT(tPlane: u32, il: u32, j: u32, acc: vec4f) {
 
 // LayerNorm statistics over the cTotal channels of t for the workgroup's 4·WG_Y window pairs
 // (pair m ↔ window-local pair q0 + m; t is channel-major, so lanes read consecutive pairs).
-// LayerNorm statistics of z over c_z for the workgroup's 4·WG_Y pairs (global pairs p0 …, < pEnd).
-fn zStats(lid: u32, p0: u32, pEnd: u32) {
-  let P = 4u * WG_Y;
-  let G = (WG_X * WG_Y) / P;
-  let m = lid % P;
-  let g0 = lid / P;
-  let cz = params.cz;
-  let p = p0 + m;
-  var s = 0.0;
-  if (p < pEnd && g0 < G) {
-    for (var k = g0; k < cz; k += G) {
-      s += f32(fz[p * cz + k]);
-    }
-  }
-  red[lid] = s;
-  workgroupBarrier();
-  if (lid < P) {
-    meanZ[lid] = sumPartials(lid, P, G) / f32(cz);
-  }
-  workgroupBarrier();
-  let mean = meanZ[m];
-  var v = 0.0;
-  if (p < pEnd && g0 < G) {
-    for (var k = g0; k < cz; k += G) {
-      let d = f32(fz[p * cz + k]) - mean;
-      v = fma(d, d, v);
-    }
-  }
-  red[lid] = v;
-  workgroupBarrier();
-  if (lid < P) {
-    rstdZ[lid] = inverseSqrt(sumPartials(lid, P, G) / f32(cz) + params.eps);
-  }
-  workgroupBarrier();
-}
-
 fn finishStats(lid: u32, q0: u32, qEnd: u32) {
   let P = 4u * WG_Y;
   let G = (WG_X * WG_Y) / P;
@@ -475,7 +439,7 @@ fn finish(
   let f0 = wid.x * TF;
 
   finishStats(lid, q0, qEnd);
-  zStats(lid, pBase + q0, pBase + qEnd);
+  zStats(lid, pBase + q0, pBase + qEnd, P);
 
   // out = LayerNorm(t) · W_out; four pairs (4ty …) × four channels (f0 + 4tx …) per invocation
   var o0 = vec4f(0.0);
@@ -530,7 +494,7 @@ fn finish(
       let k = k0 + kk;
       var v = 0.0;
       if (q < qEnd && k < cz) {
-        let xv = (f32(fz[(pBase + q) * cz + k]) - meanZ[m]) * rstdZ[m];
+        let xv = (f32(z[(pBase + q) * cz + k]) - meanZ[m]) * rstdZ[m];
         v = fma(xv, fweights[params.lnScale + k], fweights[params.lnOffset + k]);
       }
       tileY[kk * WG_Y + (m >> 2u)][m & 3u] = v;
@@ -577,7 +541,7 @@ fn addUpdate(q: u32, f: u32, o: vec4f, g: vec4f, outB: vec4f, gateB: vec4f) {
   let zBase = (params.r0 * params.N + q) * cz;
   for (var j = 0u; j < 4u; j++) {
     if (f + j < cz) {
-      fout[q * cz + f + j] = z_t(f32(fz[zBase + f + j]) + update[j]);
+      fout[q * cz + f + j] = z_t(f32(z[zBase + f + j]) + update[j]);
     }
   }
 }

@@ -218,9 +218,9 @@ const BINDINGS: Record<TriangleStage, KernelDescriptor<TriangleDims>['bindings']
   ],
   finish: [
     { name: 'params', kind: 'uniform' },
+    { name: 'z', kind: 'read-only-storage' },
     { name: 't', kind: 'read-only-storage' },
     { name: 'weights', kind: 'read-only-storage' },
-    { name: 'z', kind: 'read-only-storage' },
     { name: 'out', kind: 'storage' },
   ],
 };
