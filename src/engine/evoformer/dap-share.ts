@@ -11,8 +11,7 @@
  * the partition's all-to-alls. Shards of m and z are the next stage.
  */
 import { splitAxis } from '../../dap/axis-split.ts';
-import type { Collective } from '../../dap/collectives/collective.ts';
-import { CollectiveError } from '../../dap/collectives/collective.ts';
+import { type Collective, CollectiveError } from '../../dap/collectives/collective.ts';
 import { own, ReadbackStaging } from '../../dap/collectives/gpu-exchange.ts';
 import { type StorageType, storageBytes } from '../../gpu/kernel.ts';
 import type { Recorder } from '../../gpu/launch.ts';
@@ -146,13 +145,13 @@ export class LineGather {
       return { t0: performance.now(), handle: coll.allGatherStart(mine) };
     });
     this.order = sent.catch(() => undefined);
-    this.pending.push(
-      sent.then(async ({ t0, handle }) => {
-        const parts = await handle.wait();
-        this.exchangeMs.push(performance.now() - t0);
-        this.write(this.pieces[p], parts);
-      }),
-    );
+    const written = sent.then(async ({ t0, handle }) => {
+      const parts = await handle.wait();
+      this.exchangeMs.push(performance.now() - t0);
+      this.write(this.pieces[p], parts);
+    });
+    written.catch(() => undefined); // reported by finish(), or moot if the fold already failed
+    this.pending.push(written);
   }
 
   /** This rank's lines `r` of x on the host (columns: packed on the device first). */
