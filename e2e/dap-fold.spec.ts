@@ -12,6 +12,7 @@ import {
   goldenDiffs,
   goldenOutputs,
   prepareGoldenWebGpuFold,
+  type StoredPrediction,
   storedPrediction,
 } from './golden-prediction.ts';
 
@@ -35,6 +36,15 @@ async function expectGolden(page: Page, jobId: string, testInfo: { annotations: 
   return pred;
 }
 
+/** The result was really split: rank 0's prediction, after all-gathers that sent bytes. */
+function expectSplit(pred: StoredPrediction, transport: string, testInfo: { annotations: unknown[] }) {
+  expect(pred.dap).toMatchObject({ transport, size: 2, rank: 0 });
+  const exchange = pred.dap?.exchange;
+  testInfo.annotations.push({ type: 'rank 0 exchange', description: JSON.stringify(exchange) });
+  expect(exchange?.gathers).toBeGreaterThan(0);
+  expect(exchange?.bytesSent).toBeGreaterThan(0);
+}
+
 test('the golden fold split over 2 workers of one tab gives the golden coordinates', async ({
   page,
 }, testInfo) => {
@@ -51,7 +61,8 @@ test('the golden fold split over 2 workers of one tab gives the golden coordinat
   await expect(job).toContainText('split over 2 workers in this tab');
 
   const pred = await expectGolden(page, (await job.getAttribute('data-job-id')) ?? '', testInfo);
-  expect(pred.dap).toEqual({ transport: 'workers', size: 2, rank: 0 });
+  expectSplit(pred, 'workers', testInfo);
+  await expect(page.getByTestId('result-split')).toContainText('2 workers in this tab');
   expect(errors).toEqual([]);
 });
 
@@ -101,7 +112,8 @@ test('the golden fold split over 2 tabs gives the golden coordinates in the coor
   await expect(job).toContainText('split over 2 tabs');
 
   const pred = await expectGolden(page, jobId, testInfo);
-  expect(pred.dap).toEqual({ transport: 'tabs', size: 2, rank: 0 });
+  expectSplit(pred, 'tabs', testInfo);
+  await expect(page.getByTestId('result-split')).toContainText('2 tabs');
   await expect(panel).toHaveAttribute('data-phase', 'done');
   await expect(panel.getByTestId('helper-status')).toContainText(
     'The result is in the tab that invited this one',

@@ -13,7 +13,12 @@ export interface StoredPrediction {
   plddt: number[];
   engineLabel: string;
   /** how the fold was split, as the result records it */
-  dap?: { transport: string; size: number; rank: number };
+  dap?: {
+    transport: string;
+    size: number;
+    rank: number;
+    exchange?: { gathers: number; bytesSent: number; exposedMs: number };
+  };
 }
 
 /** The prediction of a stored job, read from IndexedDB as the app saved it. */

@@ -30,10 +30,9 @@ try {
     params,
     performance.now() - t0,
     coll.rank === 0 ? (event) => post({ type: 'progress', event }) : undefined,
-    coll,
+    { collective: coll, transport: 'workers' },
   );
   if (coll.rank === 0) {
-    result.dap = { transport: 'workers', size: coll.size, rank: 0 };
     post({ type: 'result', result }, transferables(result.prediction));
   } else post({ type: 'done', rank: coll.rank });
 } catch (err) {

@@ -92,7 +92,6 @@ export async function foldOverTabs(
     await shareJob(coll, job);
     onProgress({ stage: 'params', ...start, dap });
     const result = await fold(job, coll, (p) => onProgress({ ...p, dap }));
-    result.dap = { transport: 'tabs', size, rank: coll.rank };
     leaveWhenAllDone(coll);
     return result;
   } catch (err) {

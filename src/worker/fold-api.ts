@@ -3,6 +3,7 @@
  * The app imports only types (and tiny pure helpers) from here, so no model code ends up in the
  * page bundle.
  */
+import type { DapExchangeStats } from '../engine/evoformer/dap-share.ts';
 import type { EnginePrediction, FoldStage } from '../model/engine.ts';
 import type { DapStatus, DapTransportKind, HelperEvent, HelperResult, TabInvite } from './dap-api.ts';
 
@@ -141,7 +142,13 @@ export interface FoldResult {
   featuresMs: number;
   paramsMs: number;
   /** how the fold was split (absent: one rank); rank = the rank whose prediction this is */
-  dap?: { transport: DapTransportKind; size: number; rank: number };
+  dap?: {
+    transport: DapTransportKind;
+    size: number;
+    rank: number;
+    /** this rank's all-gathers, bytes sent and time waiting for exchanges (WebGPU engine) */
+    exchange?: DapExchangeStats;
+  };
 }
 
 export type LoadProgressListener = (p: LoadProgress) => void;

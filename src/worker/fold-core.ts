@@ -4,6 +4,7 @@
  * (features → engine → a prediction whose arrays can be transferred).
  */
 import type { Collective } from '../dap/collectives/collective.ts';
+import type { DapExchangeStats } from '../engine/evoformer/dap-share.ts';
 import type { Engine, EnginePrediction, FeatureDict, FoldOptions, ParamsHandle } from '../model/engine.ts';
 import { buildFeatures, buildFeaturesPerIteration } from '../model/features/build-features.ts';
 import { FeatureInputError } from '../model/features/errors.ts';
@@ -16,6 +17,7 @@ import { decodePack, encodePack, readPackHeader } from '../model/params/pack.ts'
 import { blobSource, bufferSource } from '../model/params/source.ts';
 import { listTar, tarModelNames } from '../model/params/tar.ts';
 import { etaMs, foldFraction, MonotoneFraction } from '../model/progress.ts';
+import type { DapTransportKind } from './dap-api.ts';
 import {
   DEMO_LABEL,
   DEMO_PARAMS_ID,
@@ -261,8 +263,8 @@ export async function runFold(
   params: ParamsHandle,
   paramsMs: number,
   onProgress: (p: FoldProgressEvent) => void = () => {},
-  /** this rank's collective when the fold is split over several ranks (DAP; same job on each) */
-  dap?: Collective,
+  /** this rank's part when the fold is split over several ranks (DAP; same job on each) */
+  dap?: { collective: Collective; transport: DapTransportKind },
 ): Promise<FoldResult> {
   const t0 = performance.now();
   const f = featuresFor(job);
@@ -270,7 +272,7 @@ export async function runFold(
   const numRecycles = job.settings.recycles;
   const precision: Precision = job.settings.precision ?? 'f32';
   const mono = new MonotoneFraction();
-  const options: FoldOptions & { dap?: Collective } = {
+  const options: FoldOptions = {
     numRecycles,
     precision,
     onProgress: (p) => {
@@ -278,7 +280,7 @@ export async function runFold(
       onProgress({ ...p, fraction, etaMs: etaMs(p.elapsedMs, fraction) });
     },
   };
-  if (dap) options.dap = dap;
+  if (dap) options.dap = dap.collective;
   const pred = await engine.fold({
     features: f.features.length === 1 ? f.features[0] : f.features,
     params,
@@ -297,5 +299,14 @@ export async function runFold(
     paramsName: params.name,
     featuresMs,
     paramsMs,
+    ...(dap && {
+      dap: {
+        transport: dap.transport,
+        size: dap.collective.size,
+        rank: dap.collective.rank,
+        // what this rank exchanged (the WebGPU engine measures it)
+        exchange: (engine as { lastExchange?: DapExchangeStats }).lastExchange,
+      },
+    }),
   };
 }

@@ -63,7 +63,8 @@ async function foldHere(
     fraction: 0,
   });
   const params = await handleFor(job.settings.paramsId);
-  return runFold(e, choice.label, job, params, performance.now() - t0, (p) => onProgress?.(p), dap);
+  const split = dap && { collective: dap, transport: 'tabs' as const };
+  return runFold(e, choice.label, job, params, performance.now() - t0, (p) => onProgress?.(p), split);
 }
 
 const api: FoldWorkerApi = {

@@ -1,4 +1,5 @@
-import { formatDuration } from '../fold/format.ts';
+import { describeSplit } from '../../worker/dap-api.ts';
+import { formatBytes, formatDuration } from '../fold/format.ts';
 import type { Job } from '../jobs/types.ts';
 import { iterationSeries } from './iterations.ts';
 
@@ -41,6 +42,18 @@ export function ResultSummary({ job }: { job: Job }) {
             ? 'f16 storage of the activations, f32 arithmetic (half the memory; small numerical differences from f32)'
             : 'f32 (exact)'}
         </dd>
+        {r.dap && (
+          <>
+            <dt>Split</dt>
+            <dd data-testid="result-split" data-transport={r.dap.transport} data-size={r.dap.size}>
+              {describeSplit(r.dap.transport === 'tabs' ? { tabs: r.dap.size } : { ranks: r.dap.size })}{' '}
+              (Dynamic Axial Parallelism; this is rank {r.dap.rank}'s prediction)
+              {r.dap.exchange &&
+                ` · rank ${r.dap.rank} sent ${formatBytes(r.dap.exchange.bytesSent)} in ${r.dap.exchange.gathers} all-gathers, ` +
+                  `${formatDuration(r.dap.exchange.exposedMs)} waiting for them`}
+            </dd>
+          </>
+        )}
         <dt>Parameters</dt>
         <dd>{job.paramsDemo ? 'demo (untrained)' : r.paramsName}</dd>
         <dt>MSA</dt>
