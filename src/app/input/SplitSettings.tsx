@@ -35,10 +35,12 @@ export function SplitSettings() {
           </option>
         ))}
       </select>
-      <label htmlFor={inviteId}>
+      {/* a check box in a row with its text (the settings grid stretches inputs) */}
+      <label htmlFor={inviteId} style={{ fontWeight: 'normal', marginTop: '0.5rem' }}>
         <input
           id={inviteId}
           type="checkbox"
+          style={{ width: 'auto' }}
           data-testid="invite-tab-checkbox"
           disabled={!available}
           checked={inviting}
