@@ -6,6 +6,9 @@
  */
 import type { FoldProgressEvent } from './fold-api.ts';
 
+/** The invitation link of a tab job, and the job a link invites to (the tab transport's). */
+export { tabJobFromLink, tabJobLink } from '../dap/collectives/tabs.ts';
+
 /** The most ranks a fold may use (workers in one tab, or tabs). */
 export const MAX_RANKS = 4;
 

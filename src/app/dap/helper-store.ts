@@ -5,8 +5,7 @@
  * coordinating tab then stops naming this tab's rank.
  */
 import { create } from 'zustand';
-import { tabJobFromLink } from '../../dap/collectives/tabs.ts';
-import type { HelperEvent, TabInvite } from '../../worker/dap-api.ts';
+import { type HelperEvent, type TabInvite, tabJobFromLink } from '../../worker/dap-api.ts';
 import type { FoldProgressEvent } from '../../worker/fold-api.ts';
 import { clientSlot, errorMessage } from '../fold/client.ts';
 

@@ -1,5 +1,4 @@
-import { tabJobLink } from '../../dap/collectives/tabs.ts';
-import { ranksOf } from '../../worker/dap-api.ts';
+import { ranksOf, tabJobLink } from '../../worker/dap-api.ts';
 import type { Job } from './types.ts';
 
 /** The page's address without its fragment (an invitation link replaces the fragment). */
