@@ -160,3 +160,23 @@ test('splitting is offered only with the WebGPU engine, and a malformed invitati
   await expect(page.getByTestId('helper-error')).toContainText('This invitation link is malformed');
   await expect(page.getByTestId('helper-error')).toContainText('must be 1–64 letters, digits, - or _');
 });
+
+test('closing the coordinating tab mid-fold stops the helping tab with a message naming rank 0 within 30 s', async ({
+  page,
+}, testInfo) => {
+  const { panel } = await foldOverTwoTabs(page);
+  await expect(panel.getByTestId('job-stage')).toContainText(
+    /iteration 1 of 3 · (extra-MSA stack|Evoformer)/,
+    {
+      timeout: 120_000,
+    },
+  );
+  const t0 = Date.now();
+  await page.close();
+  await expect(panel).toHaveAttribute('data-phase', 'failed', { timeout: 30_000 });
+  testInfo.annotations.push({ type: 'tab closed → helper stopped', description: `${Date.now() - t0} ms` });
+  await expect(panel.getByTestId('helper-error')).toContainText(
+    'The fold split over 2 tabs stopped: tab rank 0 was lost',
+  );
+  await expect(panel.getByTestId('helper-error')).toContainText('its tab was closed or crashed');
+});
