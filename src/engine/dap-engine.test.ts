@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DeviceLostError } from '../gpu/errors.ts';
 import { acquireNodeDevice } from '../gpu/node.ts';
+import { syntheticFeatures } from '../model/features/synthetic.ts';
 import type { NdArray } from '../model/ndarray.ts';
 import { loadGoldenNpz } from '../model/reference/golden-test-support.ts';
 import { InProcessDapEngine } from './dap-engine.ts';
@@ -80,6 +81,21 @@ describe('InProcessDapEngine', () => {
       1e-3,
     );
     expect(maxDiff(two.outputs.plddt, one.outputs.plddt)).toBeLessThanOrEqual(1e-2);
+  }, 300_000);
+
+  it('folds fewer residues and sequences than ranks (empty shares) as on one device', async () => {
+    const params = await loadGoldenNpz('params.npz');
+    const input = {
+      features: syntheticFeatures(3, 2, 1, 5), // N_res = 3, N_seq = 2, N_extra = 1 over 4 ranks
+      params: { name: 'golden params', arrays: params },
+      options: { numRecycles: 1, fullOutputs: true },
+    };
+    const one = await dapEngine(1).fold(input);
+    const four = await dapEngine(4).fold(input);
+    expect(maxDiff(four.outputs.final_atom_positions, one.outputs.final_atom_positions)).toBeLessThanOrEqual(
+      1e-4,
+    );
+    expect(maxDiff(four.outputs.plddt, one.outputs.plddt)).toBeLessThanOrEqual(1e-3);
   }, 300_000);
 
   it('stops every rank with the lost rank named when a device is lost mid-fold', async () => {

@@ -6,7 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireNodeDevice } from '../gpu/node.ts';
+import { syntheticFeatures } from '../model/features/synthetic.ts';
 import type { NdArray } from '../model/ndarray.ts';
+import { createCpuEngine } from '../model/reference/cpu-engine.ts';
 import { loadGoldenNpz } from '../model/reference/golden-test-support.ts';
 import { createWebGpuEngine, WebGpuEngine } from './webgpu-engine.ts';
 
@@ -84,6 +86,23 @@ describe('WebGpuEngine', () => {
     expect(maxDiff(pred.outputs.final_atom_positions, golden.final_atom_positions)).toBeLessThanOrEqual(1e-3);
     expect(maxDiff(pred.outputs.plddt, golden.plddt)).toBeLessThanOrEqual(1e-2);
   }, 600_000);
+
+  it('equals the CPU reference on a tiny fold whose buffers share sizes (pool reuse across a recycle)', async () => {
+    // N_res = 3, c_s = 48, c_z = 16: the single [N, c_s] and the recycling pair update [N, N, c_z]
+    // are both 576 bytes, so the pool hands buffers released mid-iteration to later acquires
+    const input = {
+      features: syntheticFeatures(3, 2, 1, 5),
+      params: { name: 'golden params', arrays: await npz('params.npz') },
+      options: { numRecycles: 1, fullOutputs: true },
+    };
+    const gpu = await engine.fold(input);
+    const cpu = await createCpuEngine().fold(input);
+    const maxDiff = (a: NdArray, b: NdArray) =>
+      (b.data as Float32Array).reduce((m, v, i) => Math.max(m, Math.abs(Number(a.data[i]) - v)), 0);
+    expect(maxDiff(gpu.outputs.final_atom_positions, cpu.outputs.final_atom_positions)).toBeLessThanOrEqual(
+      1e-3,
+    );
+  }, 300_000);
 
   it('reads nothing back inside the recycles, with and without templates: the same read-backs for 1 and 3 iterations', async () => {
     const params = await npz('params.npz');

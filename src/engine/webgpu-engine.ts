@@ -562,9 +562,19 @@ export class WebGpuEngine implements Engine {
           held.push(b);
           return b;
         };
-        /** Returns buffers past their last use to the pool (later work runs after it in queue order). */
+        /**
+         * Returns buffers past their last use to the pool (later work runs after it in queue
+         * order) and forgets them here: the pool may hand them to the next acquire, so a second
+         * release at the end of the iteration would free that new owner's buffer.
+         */
         const done = (...bufs: GPUBuffer[]) => {
-          for (const b of bufs) pool.release(b);
+          for (const b of bufs) {
+            pool.release(b);
+            for (const list of [iterBufs, held]) {
+              const i = list.indexOf(b);
+              if (i >= 0) list.splice(i, 1);
+            }
+          }
         };
 
         // lines 4–5: input embedder  [N_seq, N_res, c_m], [N_res, N_res, c_z]

@@ -54,8 +54,9 @@ export function blockShare(collective: Collective, device: GPUDevice, pieces = D
 /** Rank `rank`'s share of `total` lines out of P: [start, end), possibly empty. */
 export function shareOfRank(total: number, P: number, rank: number): LineRange {
   const s = splitAxis(total, P).slices[rank];
+  // ranks past the end (total < P) get an empty share at the end
   const start = Math.min(s.start, total);
-  return { start, end: Math.max(start, s.validEnd) };
+  return { start, end: Math.max(start, Math.min(s.validEnd, total)) };
 }
 
 /** This rank's share of `total` lines. */
