@@ -57,6 +57,19 @@ describe('downloadToPart', () => {
     expect(server.requests.map((q) => [q.range, q.status])).toEqual([[undefined, 200]]);
   });
 
+  it('records the download before its part file exists (listing the downloads removes parts without a record)', async () => {
+    const store = memoryPartStore();
+    const open = store.open.bind(store);
+    let recordAtOpen: unknown;
+    store.open = async () => {
+      recordAtOpen = await store.loadMeta();
+      return open();
+    };
+    await downloadToPart(url, store);
+    expect(recordAtOpen).toMatchObject({ url, bytes: 0, complete: false });
+    expect(store.meta).toMatchObject({ url, complete: true, total: FILE.length });
+  });
+
   it('resumes an interrupted download with Range + If-Range to a verified file', async () => {
     const store = memoryPartStore();
     const kept = await interrupted(store, FILE.length >> 1);

@@ -133,6 +133,10 @@ export async function downloadToPart(
   const fetchFn = opts.fetch ?? ((...a: Parameters<typeof fetch>) => fetch(...a));
   const checkpoint = opts.checkpointBytes ?? 4 * 2 ** 20;
   const old = await store.loadMeta();
+  // A part file always has a record: listing the downloads removes part files without one (left
+  // by a crash), and must not remove this one while the response is still on its way.
+  if (!old || old.url !== url)
+    await store.saveMeta({ url, bytes: 0, complete: false, updatedAt: Date.now() });
   const part = await store.open();
   try {
     let have = part.size();
