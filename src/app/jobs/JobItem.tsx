@@ -50,6 +50,7 @@ export function JobItem({ job, selected }: { job: Job; selected: boolean }) {
         {job.input.msaRows > 1 ? `${job.input.msaRows}-sequence MSA` : 'single sequence'} ·{' '}
         {job.paramsDemo ? 'demo parameters (untrained)' : job.paramsName} · {job.settings.recycles} recycles ·
         seed {job.settings.seed}
+        {job.settings.precision === 'f16' && ' · f16 storage'}
         {describeSplit(job.settings) && ` · split over ${describeSplit(job.settings)}`}
         {result &&
           ` · mean pLDDT ${result.prediction.meanPlddt?.toFixed(1) ?? '—'} · ${formatDuration(result.prediction.totalMs)}`}
