@@ -7,37 +7,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Collective } from '../dap/collectives/collective.ts';
-import type { TabEnvironment } from '../dap/collectives/tabs.ts';
-import { LockRegistry } from '../dap/collectives/web-locks.fixture.ts';
+import { closeFixtureTabs, LockRegistry, fixtureTab as tab } from '../dap/collectives/web-locks.fixture.ts';
 import type { HelperEvent } from './dap-api.ts';
 import { foldOverTabs, helpOverTabs, type RankFold } from './dap-tabs.ts';
 import type { FoldJob, FoldProgressEvent, FoldResult } from './fold-api.ts';
 
-const open: { close(): void }[] = [];
-afterEach(() => {
-  for (const t of open.splice(0)) t.close();
-});
-
-/** A tab: its channels close and its locks are released when it goes, as a browser does. */
-function tab(registry: LockRegistry, id: string): { env: TabEnvironment; close(): void } {
-  const channels: BroadcastChannel[] = [];
-  const t = {
-    env: {
-      locks: registry.client(id),
-      openChannel: (n: string) => {
-        const c = new BroadcastChannel(n);
-        channels.push(c);
-        return c;
-      },
-    },
-    close: () => {
-      for (const c of channels) c.close();
-      registry.closeClient(id);
-    },
-  };
-  open.push(t);
-  return t;
-}
+afterEach(closeFixtureTabs);
 
 const job: FoldJob = {
   id: 'job-1',

@@ -6,33 +6,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CollectiveError } from './collective.ts';
 import type { PeerCollective } from './peer-collective.ts';
-import { joinTabGroup, type TabEnvironment, tabJobFromLink, tabJobLink } from './tabs.ts';
-import { LockRegistry } from './web-locks.fixture.ts';
+import { joinTabGroup, tabJobFromLink, tabJobLink } from './tabs.ts';
+import { closeFixtureTabs, LockRegistry, fixtureTab as tab } from './web-locks.fixture.ts';
 
-const open: { close(): void }[] = [];
-afterEach(() => {
-  for (const t of open.splice(0)) t.close();
-});
-
-function tab(registry: LockRegistry, id: string): { env: TabEnvironment; close(): void } {
-  const channels: BroadcastChannel[] = [];
-  const t = {
-    env: {
-      locks: registry.client(id),
-      openChannel: (n: string) => {
-        const c = new BroadcastChannel(n);
-        channels.push(c);
-        return c;
-      },
-    },
-    close: () => {
-      for (const c of channels) c.close();
-      registry.closeClient(id);
-    },
-  };
-  open.push(t);
-  return t;
-}
+afterEach(closeFixtureTabs);
 
 async function group(job: string, P: number, timeoutMs = 60_000) {
   const registry = new LockRegistry();

@@ -1,10 +1,11 @@
 /**
- * For Node tests of the tab transport only: Web Locks (exclusive mode, ifAvailable, signal) as
- * the browser provides them to the tabs of one origin, with tabs as clients. `closeClient` is what
- * the browser does when a tab goes away: its held locks are released and its queued requests
- * dropped. Node has no navigator.locks before v24.
+ * For Node tests of the tab transport only: tabs (`fixtureTab`, with Node's BroadcastChannel)
+ * and Web Locks (exclusive mode, ifAvailable, signal) as the browser provides them to the tabs of
+ * one origin, with tabs as clients. `closeClient` is what the browser does when a tab goes away:
+ * its held locks are released and its queued requests dropped. Node has no navigator.locks
+ * before v24.
  */
-import type { LockManagerLike } from './tabs.ts';
+import type { LockManagerLike, TabEnvironment } from './tabs.ts';
 
 interface Request {
   client: string;
@@ -86,4 +87,34 @@ export class LockRegistry {
       });
     });
   }
+}
+
+/** A test tab opened by `fixtureTab`, until `closeFixtureTabs`. */
+const openTabs: { close(): void }[] = [];
+
+/** A tab with these locks and Node's BroadcastChannel: closing it does what a browser does (its
+ * channels close and its locks are released), without telling the transport. */
+export function fixtureTab(registry: LockRegistry, id: string): { env: TabEnvironment; close(): void } {
+  const channels: BroadcastChannel[] = [];
+  const t = {
+    env: {
+      locks: registry.client(id),
+      openChannel: (n: string) => {
+        const c = new BroadcastChannel(n);
+        channels.push(c);
+        return c;
+      },
+    },
+    close: () => {
+      for (const c of channels) c.close();
+      registry.closeClient(id);
+    },
+  };
+  openTabs.push(t);
+  return t;
+}
+
+/** Closes every tab `fixtureTab` opened (for afterEach). */
+export function closeFixtureTabs(): void {
+  for (const t of openTabs.splice(0)) t.close();
 }
