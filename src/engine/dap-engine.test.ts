@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DeviceLostError } from '../gpu/errors.ts';
 import { acquireNodeDevice } from '../gpu/node.ts';
+import type { FoldInput } from '../model/engine.ts';
 import { syntheticFeatures } from '../model/features/synthetic.ts';
 import type { NdArray } from '../model/ndarray.ts';
 import { loadGoldenNpz } from '../model/reference/golden-test-support.ts';
@@ -24,6 +25,16 @@ function dapEngine(P: number, timeoutMs?: number): InProcessDapEngine {
 
 const maxDiff = (a: NdArray, b: NdArray) =>
   (b.data as Float32Array).reduce((m, v, i) => Math.max(m, Math.abs(Number(a.data[i]) - v)), 0);
+
+/** The fold of `input` over P devices equals it on one, within `tol` (atoms Å, pLDDT). */
+async function expectSplitAsOne(input: FoldInput, P: number, tol: { atoms: number; plddt: number }) {
+  const one = await dapEngine(1).fold(input);
+  const split = await dapEngine(P).fold(input);
+  expect(maxDiff(split.outputs.final_atom_positions, one.outputs.final_atom_positions)).toBeLessThanOrEqual(
+    tol.atoms,
+  );
+  expect(maxDiff(split.outputs.plddt, one.outputs.plddt)).toBeLessThanOrEqual(tol.plddt);
+}
 
 describe('InProcessDapEngine', () => {
   for (const [P, suffix] of [
@@ -75,12 +86,7 @@ describe('InProcessDapEngine', () => {
       params: { name: 'golden params', arrays: params },
       options: { numRecycles: 0, precision: 'f16' as const, fullOutputs: true },
     };
-    const one = await dapEngine(1).fold(input);
-    const two = await dapEngine(2).fold(input);
-    expect(maxDiff(two.outputs.final_atom_positions, one.outputs.final_atom_positions)).toBeLessThanOrEqual(
-      1e-3,
-    );
-    expect(maxDiff(two.outputs.plddt, one.outputs.plddt)).toBeLessThanOrEqual(1e-2);
+    await expectSplitAsOne(input, 2, { atoms: 1e-3, plddt: 1e-2 });
   }, 300_000);
 
   it('folds fewer residues and sequences than ranks (empty shares) as on one device', async () => {
@@ -90,12 +96,7 @@ describe('InProcessDapEngine', () => {
       params: { name: 'golden params', arrays: params },
       options: { numRecycles: 1, fullOutputs: true },
     };
-    const one = await dapEngine(1).fold(input);
-    const four = await dapEngine(4).fold(input);
-    expect(maxDiff(four.outputs.final_atom_positions, one.outputs.final_atom_positions)).toBeLessThanOrEqual(
-      1e-4,
-    );
-    expect(maxDiff(four.outputs.plddt, one.outputs.plddt)).toBeLessThanOrEqual(1e-3);
+    await expectSplitAsOne(input, 4, { atoms: 1e-4, plddt: 1e-3 });
   }, 300_000);
 
   it('stops every rank with the lost rank named when a device is lost mid-fold', async () => {
