@@ -9,7 +9,8 @@ import { acquireNodeDevice } from '../gpu/node.ts';
 import type { FoldInput } from '../model/engine.ts';
 import { syntheticFeatures } from '../model/features/synthetic.ts';
 import type { NdArray } from '../model/ndarray.ts';
-import { loadGoldenNpz } from '../model/reference/golden-test-support.ts';
+import { compare, loadGoldenNpz } from '../model/reference/golden-test-support.ts';
+import { asF32 } from '../model/reference/ops.ts';
 import { InProcessDapEngine } from './dap-engine.ts';
 
 const engines: InProcessDapEngine[] = [];
@@ -23,8 +24,8 @@ function dapEngine(P: number, timeoutMs?: number): InProcessDapEngine {
   return e;
 }
 
-const maxDiff = (a: NdArray, b: NdArray) =>
-  (b.data as Float32Array).reduce((m, v, i) => Math.max(m, Math.abs(Number(a.data[i]) - v)), 0);
+/** max |a − b| (same shapes; a NaN fails). */
+const maxDiff = (a: NdArray, b: NdArray) => compare(asF32(a), asF32(b)).maxAbsErr;
 
 /** The fold of `input` over P devices equals it on one, within `tol` (atoms Å, pLDDT). */
 async function expectSplitAsOne(input: FoldInput, P: number, tol: { atoms: number; plddt: number }) {

@@ -9,7 +9,8 @@ import { acquireNodeDevice } from '../gpu/node.ts';
 import { syntheticFeatures } from '../model/features/synthetic.ts';
 import type { NdArray } from '../model/ndarray.ts';
 import { createCpuEngine } from '../model/reference/cpu-engine.ts';
-import { loadGoldenNpz } from '../model/reference/golden-test-support.ts';
+import { compare, loadGoldenNpz } from '../model/reference/golden-test-support.ts';
+import { asF32 } from '../model/reference/ops.ts';
 import { createWebGpuEngine, WebGpuEngine } from './webgpu-engine.ts';
 
 let engine: WebGpuEngine;
@@ -21,6 +22,8 @@ afterAll(async () => {
 });
 
 const npz = loadGoldenNpz;
+/** max |a − b| (same shapes; a NaN fails). */
+const maxDiff = (a: NdArray, b: NdArray) => compare(asF32(a), asF32(b)).maxAbsErr;
 
 describe('WebGpuEngine', () => {
   it('reports per-block progress and stops on an aborted signal with an AbortError', async () => {
@@ -81,8 +84,6 @@ describe('WebGpuEngine', () => {
       options: { numRecycles: Number(golden.num_recycles.data[0]) - 1 },
     });
     expect(chunked.lastBlockDispatches).toBeGreaterThan(30);
-    const maxDiff = (a: NdArray, b: NdArray) =>
-      (b.data as Float32Array).reduce((m, v, i) => Math.max(m, Math.abs(Number(a.data[i]) - v)), 0);
     expect(maxDiff(pred.outputs.final_atom_positions, golden.final_atom_positions)).toBeLessThanOrEqual(1e-3);
     expect(maxDiff(pred.outputs.plddt, golden.plddt)).toBeLessThanOrEqual(1e-2);
   }, 600_000);
@@ -97,8 +98,6 @@ describe('WebGpuEngine', () => {
     };
     const gpu = await engine.fold(input);
     const cpu = await createCpuEngine().fold(input);
-    const maxDiff = (a: NdArray, b: NdArray) =>
-      (b.data as Float32Array).reduce((m, v, i) => Math.max(m, Math.abs(Number(a.data[i]) - v)), 0);
     expect(maxDiff(gpu.outputs.final_atom_positions, cpu.outputs.final_atom_positions)).toBeLessThanOrEqual(
       1e-3,
     );
