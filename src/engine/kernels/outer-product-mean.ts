@@ -20,8 +20,7 @@ import type { KernelDescriptor, StorageType } from '../../gpu/kernel.ts';
 import type { Recorder } from '../../gpu/launch.ts';
 import { LN_EPS, type Params, param } from '../../model/reference/ops.ts';
 import { OUTER_PRODUCT_MEAN_EPS } from '../../model/reference/outer-product-mean.ts';
-import type { LineRange } from './line-range.ts';
-import { linesOf } from './line-range.ts';
+import { type LineRange, linesOf } from './line-range.ts';
 import { unusedBinding } from './matmul.ts';
 
 /** Host-side weights of one outer product mean, packed for the two entry points. */

@@ -19,8 +19,7 @@ import { type KernelDescriptor, type StorageType, storageBytes } from '../../gpu
 import type { Recorder } from '../../gpu/launch.ts';
 import { LN_EPS, type Params, param } from '../../model/reference/ops.ts';
 import { layerNormConfig, layerNormKernel } from './layernorm.ts';
-import type { LineRange } from './line-range.ts';
-import { linesOf } from './line-range.ts';
+import { type LineRange, linesOf } from './line-range.ts';
 import {
   type MatmulDims,
   type MatmulOptions,

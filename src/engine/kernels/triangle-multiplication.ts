@@ -21,9 +21,7 @@ import { type KernelDescriptor, type StorageType, storageBytes } from '../../gpu
 import type { Recorder } from '../../gpu/launch.ts';
 import { LN_EPS, type Params, param } from '../../model/reference/ops.ts';
 import type { TriangleMultiplicationOrientation } from '../../model/reference/triangle-multiplication.ts';
-import type { LineRange } from './line-range.ts';
-import { linesOf } from './line-range.ts';
-import { unusedBinding } from './matmul.ts';
+import { type LineRange, linesOf } from './line-range.ts';
 
 export type { TriangleMultiplicationOrientation } from '../../model/reference/triangle-multiplication.ts';
 
