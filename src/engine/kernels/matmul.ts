@@ -209,18 +209,18 @@ export async function recordMatmul(
   const kernel = opts.naive ? matmulNaiveKernel(opts) : matmulKernelFor(d, opts);
   const bindings = matmulBindings(rec.ctx.device, bufs, opts);
   const maxGroups = rec.ctx.device.limits.maxComputeWorkgroupsPerDimension;
-  const probe = 1 << 20;
-  const rowsPerGroup = probe / kernel.workgroups({ ...d, M: probe })[1];
   if (d.batch !== 1 || kernel.workgroups(d)[1] <= maxGroups) {
     await rec.dispatch(kernel, d, bindings);
     return;
   }
+  const probe = 1 << 20;
+  const rowsPerGroup = probe / kernel.workgroups({ ...d, M: probe })[1];
   // row blocks of a multiple of 256 rows: every A and E offset is then 256-byte aligned
   const block = Math.floor((maxGroups * rowsPerGroup) / 256) * 256;
   const bytes = (t: StorageType | undefined) => storageBytes(t ?? 'f32');
   const aBytes = opts.naive ? 4 : bytes(opts.types?.a);
   const eBytes = opts.naive ? 4 : bytes(opts.types?.e);
-  const readsE = bindings.e !== unusedBinding(rec.ctx.device);
+  const readsE = epilogueReadsE(opts.epilogue ?? 'none');
   for (let r0 = 0; r0 < d.M; r0 += block) {
     const part = { ...d, M: Math.min(block, d.M - r0), offsetC: d.offsetC + r0 * d.ldc };
     await rec.dispatch(kernel, part, {
