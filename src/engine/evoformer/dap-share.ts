@@ -91,7 +91,6 @@ export function pieceOf(share: LineRange, K: number, p: number): LineRange {
  * written into place there. `finish()` returns when x is whole again on this rank.
  */
 export class LineGather {
-  private readonly P: number;
   private readonly K: number;
   /** pieces[p][k]: rank k's piece p. */
   private readonly pieces: LineRange[][];
@@ -107,11 +106,11 @@ export class LineGather {
     private readonly share: BlockShare,
     private readonly x: SharedLines,
   ) {
-    this.P = share.collective.size;
+    const P = share.collective.size;
     this.K = share.pieces;
     this.run = x.c * storageBytes(x.type);
     const lines = x.orientation === 'rows' ? x.A : x.B;
-    const shares = Array.from({ length: this.P }, (_, k) => shareOfRank(lines, this.P, k));
+    const shares = Array.from({ length: P }, (_, k) => shareOfRank(lines, P, k));
     this.pieces = Array.from({ length: this.K }, (_, p) => shares.map((r) => pieceOf(r, this.K, p)));
   }
 
